@@ -46,14 +46,14 @@ fn location(line: Option<u64>, field: Option<&str>) -> String {
 }
 
 impl Error {
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
             source,
         }
     }
 
-    pub(crate) fn data(
+    pub fn data(
         path: impl Into<PathBuf>,
         line: Option<u64>,
         field: Option<&str>,
@@ -67,7 +67,7 @@ impl Error {
         }
     }
 
-    pub(crate) fn model(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn model(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Error::Model {
             path: path.into(),
             message: message.into(),

@@ -1,0 +1,154 @@
+//! Model files: one self-contained file per model.
+//!
+//! Layout (all integers little-endian):
+//!
+//! | bytes | what |
+//! |---|---|
+//! | 8 | magic `STANCEMD` |
+//! | 4 | format version (currently 1) |
+//! | 8 | payload length in bytes |
+//! | 32 | SHA-256 of the payload |
+//! | n | payload: the [`StanceModel`] as JSON |
+//!
+//! JSON is data only: loading never executes anything from the file. Object
+//! keys are written in sorted order (serde_json's map is a BTreeMap), which
+//! with a sorted vocabulary and deterministic training makes the same data
+//! and seed give a byte-identical file. Files are written to a temporary
+//! file in the target directory and renamed into place, so an interrupted
+//! save never leaves a half-written model where a good one was.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::data::hex;
+use crate::error::{Error, Result};
+use crate::pipeline::StanceModel;
+
+/// First bytes of every model file.
+pub const MAGIC: &[u8; 8] = b"STANCEMD";
+/// The format version this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+const HEADER_LEN: usize = 8 + 4 + 8 + 32;
+
+/// Serialises `model` to the bytes of a model file.
+pub fn to_bytes(model: &StanceModel) -> Result<Vec<u8>> {
+    // Through a Value so that map keys (linfa keeps some in HashMaps) are sorted.
+    let value = serde_json::to_value(model)
+        .map_err(|e| Error::Training(format!("cannot serialise the model: {e}")))?;
+    let payload = serde_json::to_vec(&value)
+        .map_err(|e| Error::Training(format!("cannot serialise the model: {e}")))?;
+    let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(&Sha256::digest(&payload));
+    bytes.extend_from_slice(&payload);
+    Ok(bytes)
+}
+
+/// Writes `model` to `path` atomically (temporary file, then rename).
+pub fn save(model: &StanceModel, path: &Path) -> Result<()> {
+    let bytes = to_bytes(model)?;
+    write_atomically(path, &bytes)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if path.is_dir() {
+        return Err(Error::io(path, std::io::Error::other("is a directory")));
+    }
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".stance-tmp");
+    // A temporary file is private (0600); the finished file should be as
+    // readable as any other output (0644, less the umask).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut file = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+    file.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    file.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    file.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Loads a model file, checking magic, version, length, checksum and shapes.
+pub fn load(path: &Path) -> Result<StanceModel> {
+    if path.is_dir() {
+        return Err(Error::model(path, "is a directory, not a model file"));
+    }
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    from_bytes(&bytes, path)
+}
+
+/// Parses the bytes of a model file; `origin` names it in errors.
+pub fn from_bytes(bytes: &[u8], origin: &Path) -> Result<StanceModel> {
+    let fail = |message: String| Error::model(origin, message);
+    if bytes.is_empty() {
+        return Err(fail("the file is empty".to_owned()));
+    }
+    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(fail(
+            "wrong magic bytes: this is not a stance model file".to_owned(),
+        ));
+    }
+    if bytes.len() < HEADER_LEN {
+        return Err(fail(format!(
+            "truncated: {} bytes, shorter than the {HEADER_LEN}-byte header",
+            bytes.len()
+        )));
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if version > FORMAT_VERSION {
+        return Err(fail(format!(
+            "format version {version} is newer than this stance supports ({FORMAT_VERSION}); upgrade stance"
+        )));
+    }
+    if version != FORMAT_VERSION {
+        return Err(fail(format!("unknown format version {version}")));
+    }
+    let declared = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
+    let payload = &bytes[HEADER_LEN..];
+    if payload.len() as u64 != declared {
+        return Err(fail(format!(
+            "truncated or padded: payload is {} bytes, header says {declared}",
+            payload.len()
+        )));
+    }
+    if Sha256::digest(payload).as_slice() != &bytes[20..52] {
+        return Err(fail(format!(
+            "checksum mismatch (payload SHA-256 {}): the file is corrupt",
+            hex(&Sha256::digest(payload))
+        )));
+    }
+    let model: StanceModel =
+        serde_json::from_slice(payload).map_err(|e| fail(format!("malformed model: {e}")))?;
+    check(&model).map_err(fail)?;
+    Ok(model)
+}
+
+/// Consistency checks that make prediction on a loaded model panic-free.
+fn check(model: &StanceModel) -> std::result::Result<(), String> {
+    model
+        .analyzer
+        .ngram_range
+        .validate()
+        .map_err(|e| e.to_string())?;
+    if model.labels.len() < 2 {
+        return Err(format!(
+            "{} labels; a model needs at least 2",
+            model.labels.len()
+        ));
+    }
+    if model.labels.windows(2).any(|w| w[0] >= w[1]) {
+        return Err("labels are not sorted and unique".to_owned());
+    }
+    model
+        .classifier
+        .check_shape(model.vectorizer.n_features(), model.labels.len())
+}

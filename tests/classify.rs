@@ -1,0 +1,147 @@
+//! `stance classify`: JSON lines, CSV and text output, stdin, offsets and
+//! the built-in default model.
+
+mod common;
+
+use common::{fixture, stance, stderr_of, stdout_of, train_model};
+
+#[test]
+fn jsonl_has_one_object_per_sentence_with_exact_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_model(dir.path(), &fixture("tiny.csv"), "m.model", &[]);
+    let article = std::fs::read_to_string(fixture("article.txt")).unwrap();
+    let output = stance()
+        .args(["classify", "--format", "jsonl", "--model"])
+        .arg(&model)
+        .arg(fixture("article.txt"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let lines: Vec<serde_json::Value> = stdout_of(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5, "headline + 4 sentences");
+    for (i, line) in lines.iter().enumerate() {
+        let keys: Vec<&str> = line
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "confidence",
+                "end",
+                "label",
+                "scores",
+                "sentence",
+                "source",
+                "start",
+                "text"
+            ]
+        );
+        assert_eq!(line["sentence"], i);
+        assert!(line["source"].as_str().unwrap().ends_with("article.txt"));
+        let (start, end) = (
+            line["start"].as_u64().unwrap() as usize,
+            line["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&article[start..end], line["text"].as_str().unwrap());
+        let scores = line["scores"].as_object().unwrap();
+        let sum: f64 = scores.values().map(|v| v.as_f64().unwrap()).sum();
+        assert!((sum - 1.0).abs() < 1e-9);
+        let label = line["label"].as_str().unwrap();
+        assert_eq!(scores[label], line["confidence"]);
+    }
+    assert_eq!(lines[0]["text"], "City council weighs bridge repairs");
+    assert_eq!(lines[2]["label"], "accusation", "{}", lines[2]);
+    assert_eq!(lines[3]["label"], "denial", "{}", lines[3]);
+}
+
+#[test]
+fn csv_output_has_a_score_column_per_label_and_reads_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_model(dir.path(), &fixture("tiny.csv"), "m.model", &[]);
+    let output = stance()
+        .args(["classify", "--format", "csv", "--model"])
+        .arg(&model)
+        .write_stdin("The bank disputed the claims. The market was busy.")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let stdout = stdout_of(&output);
+    let mut reader = csv::Reader::from_reader(stdout.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "source",
+            "sentence",
+            "start",
+            "end",
+            "text",
+            "label",
+            "confidence",
+            "score_accusation",
+            "score_denial",
+            "score_neutral"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][0], "-");
+    assert_eq!(&rows[1][4], "The market was busy.");
+}
+
+#[test]
+fn text_output_is_plain_when_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_model(dir.path(), &fixture("tiny.csv"), "m.model", &[]);
+    let output = stance()
+        .args(["classify", "--model"])
+        .arg(&model)
+        .arg(fixture("article.txt"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stdout = stdout_of(&output);
+    assert!(
+        !stdout.contains('\x1b'),
+        "no colour codes in a pipe: {stdout:?}"
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].ends_with("article.txt"));
+    assert!(
+        lines[3].trim_start().starts_with("3  accusation  "),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_default_model_classifies_without_model_option() {
+    let output = stance()
+        .args(["classify", "--format", "jsonl"])
+        .write_stdin("The ministry rejected the report as false.")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let line: serde_json::Value = serde_json::from_str(stdout_of(&output).trim()).unwrap();
+    assert_eq!(line["label"], "denial", "{line}");
+}
+
+#[test]
+fn a_missing_article_file_is_named() {
+    let output = stance()
+        .args(["classify", "no-such-article.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr_of(&output).contains("no-such-article.txt"));
+}
