@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::analysis::Analyzer;
 use crate::error::{Error, Result};
+use crate::explain::{Explanation, explain};
 use crate::pipeline::{StanceModel, argmax};
 use crate::sentences::split_sentences;
 
@@ -29,14 +30,19 @@ pub struct SentencePrediction {
     pub confidence: f64,
     /// Probability of every label.
     pub scores: BTreeMap<String, f64>,
+    /// Why: the terms behind the label (with `--explain`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Explanation>,
 }
 
-/// Labels every sentence of `text`.
+/// Labels every sentence of `text`; with `explain_terms > 0`, each label
+/// comes with that many of the terms that decided it.
 pub fn classify_text(
     model: &StanceModel,
     analyzer: &Analyzer,
     source: &str,
     text: &str,
+    explain_terms: usize,
 ) -> Vec<SentencePrediction> {
     let spans = split_sentences(text);
     let sentences: Vec<&str> = spans.iter().map(|s| s.text(text)).collect();
@@ -61,6 +67,16 @@ pub fn classify_text(
                     .cloned()
                     .zip(row.iter().copied())
                     .collect(),
+                explanation: (explain_terms > 0).then(|| {
+                    let probabilities: Vec<f64> = row.iter().copied().collect();
+                    explain(
+                        model,
+                        analyzer,
+                        span.text(text),
+                        &probabilities,
+                        explain_terms,
+                    )
+                }),
             }
         })
         .collect()
@@ -170,6 +186,9 @@ impl<W: Write> PredictionWriter<W> {
                 "confidence".into(),
             ];
             header.extend(self.labels.iter().map(|l| format!("score_{l}")));
+            if predictions.iter().any(|p| p.explanation.is_some()) {
+                header.push("explanation".into());
+            }
             writer.write_record(&header)?;
             self.wrote_header = true;
         }
@@ -188,6 +207,9 @@ impl<W: Write> PredictionWriter<W> {
                     .iter()
                     .map(|l| format!("{:.4}", p.scores.get(l).copied().unwrap_or(0.0))),
             );
+            if let Some(explanation) = &p.explanation {
+                record.push(explanation_summary(explanation));
+            }
             writer.write_record(&record)?;
         }
         writer.flush()
@@ -225,9 +247,28 @@ impl<W: Write> PredictionWriter<W> {
                 p.sentence + 1,
                 p.confidence
             )?;
+            if let Some(explanation) = &p.explanation {
+                writeln!(
+                    self.out,
+                    "      {:width$}        vs {}: {}",
+                    "",
+                    explanation.runner_up,
+                    explanation_summary(explanation)
+                )?;
+            }
         }
         writeln!(self.out)
     }
+}
+
+/// `words (+0.83), other words (-0.12)`: the terms and their contributions.
+fn explanation_summary(explanation: &Explanation) -> String {
+    explanation
+        .terms
+        .iter()
+        .map(|t| format!("{} ({:+.2})", t.words, t.contribution))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// ANSI colour of a label: accusations red, denials blue, the rest plain.

@@ -28,7 +28,7 @@
 //! };
 //! let model = train(&data, &TrainConfig::default(), &NoProgress).unwrap();
 //! let analyzer = model.analyzer().unwrap();
-//! let labelled = classify_text(&model, &analyzer, "-", "Unions blamed the mayor. He rejected the claim as false.");
+//! let labelled = classify_text(&model, &analyzer, "-", "Unions blamed the mayor. He rejected the claim as false.", 0);
 //! assert_eq!(labelled[0].label, "accusation");
 //! assert_eq!(labelled[1].label, "denial");
 //! ```
@@ -38,6 +38,7 @@ pub mod classify;
 pub mod data;
 pub mod error;
 pub mod evaluate;
+pub mod explain;
 pub mod features;
 pub mod model;
 pub mod persist;

@@ -15,6 +15,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use stance::analysis::{AnalyzerConfig, Language, NgramRange, StopWords};
 use stance::data::{CsvColumns, read_labelled_csv};
 use stance::evaluate::{evaluate_rows, predict_rows, write_row_predictions};
+use stance::explain::ModelCard;
 use stance::features::VectorizerParams;
 use stance::{
     Algorithm, ClassWeight, ClassifierParams, Error, OutputFormat, PredictionWriter, Progress,
@@ -42,6 +43,27 @@ enum Command {
     CrossValidate(CrossValidateCommand),
     /// Label every sentence of plain-text articles.
     Classify(ClassifyCommand),
+    /// Show a model's card and the terms that most favour each label.
+    Inspect(InspectCommand),
+}
+
+#[derive(Args)]
+struct InspectCommand {
+    /// Model file [default: the built-in default model]
+    #[arg(long, value_name = "FILE.model")]
+    model: Option<PathBuf>,
+    /// Terms to show per label.
+    #[arg(long, default_value_t = 15)]
+    top: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+    format: InspectFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InspectFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args)]
@@ -101,6 +123,13 @@ struct ClassifyCommand {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ClassifyFormat::Text)]
     format: ClassifyFormat,
+    /// Show, per sentence, the terms that pushed it towards its label and
+    /// against the runner-up, with their contributions.
+    #[arg(long)]
+    explain: bool,
+    /// Terms per explanation.
+    #[arg(long, default_value_t = 5)]
+    explain_terms: usize,
     /// Plain-text articles; `-` or none reads standard input.
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
@@ -274,6 +303,7 @@ fn main() -> ExitCode {
         Command::Evaluate(cmd) => run_evaluate(cmd),
         Command::CrossValidate(cmd) => run_cross_validate(cmd),
         Command::Classify(cmd) => run_classify(cmd),
+        Command::Inspect(cmd) => run_inspect(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -362,12 +392,23 @@ fn run_classify(cmd: ClassifyCommand) -> Result<()> {
     };
     for file in files {
         let (source, text) = read_article(file)?;
-        let predictions = classify_text(&model, &analyzer, &source, &text);
+        let explain_terms = if cmd.explain { cmd.explain_terms } else { 0 };
+        let predictions = classify_text(&model, &analyzer, &source, &text, explain_terms);
         writer
             .write_article(&predictions)
             .map_err(|e| Error::io("<stdout>", e))?;
     }
     writer.flush().map_err(|e| Error::io("<stdout>", e))
+}
+
+fn run_inspect(cmd: InspectCommand) -> Result<()> {
+    let model = load_model(cmd.model.as_deref())?;
+    let card = ModelCard::new(&model, cmd.top);
+    let report = match cmd.format {
+        InspectFormat::Text => card.to_text(),
+        InspectFormat::Json => json_line(&card),
+    };
+    write_stdout(report.as_bytes())
 }
 
 #[cfg(has_default_model)]

@@ -219,6 +219,44 @@ impl Classifier {
         }
     }
 
+    /// The weight of each feature in `columns` for each class
+    /// (`columns.len() x n_classes`): the coefficient (logistic regression),
+    /// the feature log-probability (naive Bayes) or the hyperplane entry
+    /// (linear SVM). A class's score is linear in these; see [`crate::explain`].
+    pub fn term_weights(
+        &self,
+        columns: &[usize],
+        n_features: usize,
+        n_classes: usize,
+    ) -> Array2<f64> {
+        let mut weights = Array2::zeros((columns.len(), n_classes));
+        match self {
+            Classifier::LogisticRegression(model) => {
+                for (k, &j) in columns.iter().enumerate() {
+                    weights.row_mut(k).assign(&model.params().row(j));
+                }
+            }
+            Classifier::NaiveBayes(model) => {
+                for (k, &j) in columns.iter().enumerate() {
+                    weights.row_mut(k).assign(&model.feature_log_prob.row(j));
+                }
+            }
+            Classifier::LinearSvm(models) => {
+                // The hyperplane is private in linfa; read it off the decision
+                // function, which is linear: w . e_j = w[j].
+                let mut unit = Array1::zeros(n_features);
+                for (k, &j) in columns.iter().enumerate() {
+                    unit[j] = 1.0;
+                    for (class, svm) in models.iter().enumerate() {
+                        weights[[k, class]] = svm.weighted_sum(&unit);
+                    }
+                    unit[j] = 0.0;
+                }
+            }
+        }
+        weights
+    }
+
     /// Checks that the classifier fits a model with `n_features` columns and
     /// `n_classes` classes, so that prediction cannot fail on shapes.
     pub fn check_shape(

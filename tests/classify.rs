@@ -145,3 +145,51 @@ fn a_missing_article_file_is_named() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr_of(&output).contains("no-such-article.txt"));
 }
+
+#[test]
+fn explain_adds_terms_that_favour_the_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_model(dir.path(), &fixture("tiny.csv"), "m.model", &[]);
+    let output = stance()
+        .args([
+            "classify",
+            "--explain",
+            "--explain-terms",
+            "3",
+            "--format",
+            "jsonl",
+            "--model",
+        ])
+        .arg(&model)
+        .write_stdin("The governor rejected the claims as baseless.")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let line: serde_json::Value = serde_json::from_str(stdout_of(&output).trim()).unwrap();
+    let explanation = &line["explanation"];
+    assert_eq!(explanation["label"], line["label"]);
+    assert_ne!(explanation["runner_up"], line["label"]);
+    let terms = explanation["terms"].as_array().unwrap();
+    assert!(!terms.is_empty() && terms.len() <= 3);
+    let text = line["text"].as_str().unwrap();
+    for term in terms {
+        assert!(text.contains(term["words"].as_str().unwrap()), "{term}");
+    }
+    assert!(
+        terms[0]["contribution"].as_f64().unwrap() > 0.0,
+        "{explanation}"
+    );
+}
+
+#[test]
+fn without_explain_there_is_no_explanation_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_model(dir.path(), &fixture("tiny.csv"), "m.model", &[]);
+    let output = stance()
+        .args(["classify", "--format", "jsonl", "--model"])
+        .arg(&model)
+        .write_stdin("The market was busy.")
+        .output()
+        .unwrap();
+    assert!(!stdout_of(&output).contains("explanation"));
+}
