@@ -193,12 +193,19 @@ fn csv_error(path: &Path, error: csv::Error) -> Error {
         csv::ErrorKind::Io(e) => Error::io(path, e),
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => Error::data(
-            path,
-            line,
-            None,
-            format!("row has {len} fields but the header has {expected_len}"),
-        ),
+        } => {
+            let hint = if len < expected_len {
+                " (a missing field, or a quote that is never closed?)"
+            } else {
+                " (an unquoted comma?)"
+            };
+            Error::data(
+                path,
+                line,
+                None,
+                format!("row has {len} fields but the header has {expected_len}{hint}"),
+            )
+        }
         csv::ErrorKind::Utf8 { err, .. } => Error::data(
             path,
             line,

@@ -83,3 +83,80 @@ fn binary_junk_as_an_article_is_a_clear_error() {
         stderr_of(&output)
     );
 }
+
+/// Malformed CSV files: each is a one-line error naming file and line, exit 1.
+#[test]
+fn malformed_csv_files_give_one_line_errors_with_their_line() {
+    let cases: &[(&str, &[u8], &str)] = &[
+        (
+            "empty.csv",
+            b"",
+            "empty.csv:1: empty file: expected a header row",
+        ),
+        (
+            "header.csv",
+            b"text,label\n",
+            "header.csv: no data rows after the header",
+        ),
+        (
+            "misnamed.csv",
+            b"Text,Label\na,b\n",
+            "misnamed.csv:1: field `text`: missing column; the header has: Text, Label",
+        ),
+        (
+            "blank.csv",
+            b"text,label\na,x\n\"   \",y\n",
+            "blank.csv:3: field `text`: empty text",
+        ),
+        (
+            "nolabel.csv",
+            b"text,label\na,x\nb,\n",
+            "nolabel.csv:3: field `label`: empty label",
+        ),
+        (
+            "utf8.csv",
+            b"text,label\na,x\nb,y\nc\xc3\x28,z\n",
+            "utf8.csv:4: field `text`: invalid UTF-8",
+        ),
+        (
+            "ragged.csv",
+            b"text,label\na,x\nb\n",
+            "ragged.csv:3: row has 1 fields but the header has 2",
+        ),
+        (
+            "unclosed.csv",
+            b"text,label\n\"a,x\nb,y\n",
+            "unclosed.csv:2: row has 1 fields but the header has 2 (a missing field, or a quote that is never closed?)",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, content, expected) in cases {
+        let data = write(dir.path(), name, content);
+        let out = dir.path().join("m.model");
+        let output = run_train(&data, &out, &[]);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{name}: {}",
+            stderr_of(&output)
+        );
+        let err = stderr_of(&output);
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
+        assert!(err.contains(expected), "{name}: {err}");
+        assert!(!out.exists(), "{name}: no model is written");
+    }
+}
+
+/// Well-formed but unusual CSV: BOM, CRLF, quoted commas, quotes and newlines.
+#[test]
+fn unusual_but_valid_csv_trains() {
+    let dir = tempfile::tempdir().unwrap();
+    let tiny = std::fs::read_to_string(fixture("tiny.csv")).unwrap();
+    let mut content = b"\xef\xbb\xbf".to_vec();
+    content.extend(tiny.replace('\n', "\r\n").as_bytes());
+    content.extend(b"t37,\"He said, \"\"no\"\"\r\nand left.\",denial\r\n");
+    let data = write(dir.path(), "odd.csv", &content);
+    let output = run_train(&data, &dir.path().join("m.model"), &[]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(common::stdout_of(&output).contains("on 37 rows"));
+}
