@@ -71,9 +71,14 @@ pub fn read_labelled_csv(path: &Path, columns: &CsvColumns) -> Result<LabelledDa
             "is a directory, not a CSV file",
         ));
     }
+    read_labelled(BufReader::new(file), path, columns)
+}
+
+/// Reads labelled CSV from any reader; `path` names it in errors.
+pub fn read_labelled<R: Read>(input: R, path: &Path, columns: &CsvColumns) -> Result<LabelledData> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(HashingReader::new(BufReader::new(file)));
+        .from_reader(HashingReader::new(input));
 
     let headers = reader
         .byte_headers()

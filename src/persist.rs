@@ -40,14 +40,22 @@ pub fn to_bytes(model: &StanceModel) -> Result<Vec<u8>> {
         .map_err(|e| Error::Training(format!("cannot serialise the model: {e}")))?;
     let payload = serde_json::to_vec(&value)
         .map_err(|e| Error::Training(format!("cannot serialise the model: {e}")))?;
+    Ok(frame(&payload))
+}
+
+/// Puts the header (magic, version, length, checksum) in front of a payload.
+pub fn frame(payload: &[u8]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&Sha256::digest(&payload));
-    bytes.extend_from_slice(&payload);
-    Ok(bytes)
+    bytes.extend_from_slice(&Sha256::digest(payload));
+    bytes.extend_from_slice(payload);
+    bytes
 }
+
+/// Length of the header before the payload.
+pub const HEADER_BYTES: usize = HEADER_LEN;
 
 /// Writes `model` to `path` atomically (temporary file, then rename).
 pub fn save(model: &StanceModel, path: &Path) -> Result<()> {
