@@ -82,44 +82,145 @@ pub fn classify_text(
         .collect()
 }
 
-/// Reads an article file, or standard input for `-`: returns the name to
-/// show for it and its text. Invalid UTF-8 is an error naming line and byte.
-pub fn read_article(path: &Path) -> Result<(String, String)> {
-    let (source, bytes) = if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io("<stdin>", e))?;
-        ("-".to_owned(), bytes)
-    } else {
-        if path.is_dir() {
-            return Err(Error::data(
-                path,
-                None,
-                None,
-                "is a directory, not an article",
-            ));
+/// Bytes read from the input at a time when streaming.
+const READ_CHUNK: usize = 1 << 20;
+/// Pending text beyond which a piece is cut even without a blank line.
+const MAX_PIECE: usize = 16 << 20;
+
+/// Labels every sentence of an article read from `input`, in pieces, so that
+/// memory stays bounded however large the input is: `emit` receives each
+/// piece's predictions in order. Pieces end at blank lines, where a sentence
+/// always ends, so the result is the same as classifying the whole text at
+/// once; only a paragraph longer than 16 MiB is cut elsewhere (at its last
+/// line break, else its last whitespace). `source` names the input in the
+/// predictions and in errors; invalid UTF-8 is an error naming its line.
+pub fn classify_reader<R: Read>(
+    model: &StanceModel,
+    analyzer: &Analyzer,
+    source: &str,
+    input: R,
+    explain_terms: usize,
+    emit: impl FnMut(&[SentencePrediction]) -> io::Result<()>,
+) -> Result<()> {
+    let limits = (READ_CHUNK, MAX_PIECE);
+    classify_pieces(model, analyzer, source, input, explain_terms, limits, emit)
+}
+
+fn classify_pieces<R: Read>(
+    model: &StanceModel,
+    analyzer: &Analyzer,
+    source: &str,
+    mut input: R,
+    explain_terms: usize,
+    (read_chunk, max_piece): (usize, usize),
+    mut emit: impl FnMut(&[SentencePrediction]) -> io::Result<()>,
+) -> Result<()> {
+    let mut pending: Vec<u8> = Vec::new();
+    let mut consumed = 0usize; // bytes of the input before `pending`
+    let mut lines = 1u64; // line number at the start of `pending`
+    let mut sentences = 0usize;
+    let mut chunk = vec![0u8; read_chunk];
+    loop {
+        let n = input.read(&mut chunk).map_err(|e| Error::io(source, e))?;
+        let at_end = n == 0;
+        pending.extend_from_slice(&chunk[..n]);
+        let cut = if at_end {
+            pending.len()
+        } else {
+            match piece_end(&pending, max_piece) {
+                Some(cut) => cut,
+                None => continue,
+            }
+        };
+        let text = utf8_prefix(&pending[..cut], source, lines)?;
+        let mut predictions = classify_text(model, analyzer, source, text, explain_terms);
+        for p in &mut predictions {
+            p.sentence += sentences;
+            p.start += consumed;
+            p.end += consumed;
         }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        (path.display().to_string(), bytes)
-    };
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((source, text)),
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..offset]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64
-                + 1;
-            Err(Error::data(
-                &source,
-                Some(line),
-                None,
-                format!("invalid UTF-8 at byte {offset}"),
-            ))
+        sentences += predictions.len();
+        emit(&predictions).map_err(|e| Error::io("<stdout>", e))?;
+        lines += text.bytes().filter(|&b| b == b'\n').count() as u64;
+        consumed += cut;
+        pending.drain(..cut);
+        if at_end {
+            return Ok(());
         }
     }
+}
+
+/// Where to end the next piece of `pending`: after its last blank line, or,
+/// once it is longer than `max_piece`, after its last line break or
+/// whitespace; `None` to read more first.
+fn piece_end(pending: &[u8], max_piece: usize) -> Option<usize> {
+    if let Some(i) = pending.windows(2).rposition(|w| w == b"\n\n") {
+        return Some(i + 2);
+    }
+    if pending.len() < max_piece {
+        return None;
+    }
+    let cut = pending
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .or_else(|| pending.iter().rposition(|b| b.is_ascii_whitespace()))
+        .map_or(pending.len(), |i| i + 1);
+    Some(char_boundary_at_or_before(pending, cut).max(1))
+}
+
+/// The largest index `<= cut` that does not fall inside a UTF-8 sequence
+/// (a sequence cut short by the end of `bytes` counts as inside).
+fn char_boundary_at_or_before(bytes: &[u8], cut: usize) -> usize {
+    let is_continuation = |b: u8| (b & 0xC0) == 0x80;
+    let mut start = cut;
+    while start > 0 && (start == bytes.len() || is_continuation(bytes[start])) {
+        start -= 1;
+        if !is_continuation(bytes[start]) {
+            break;
+        }
+    }
+    if start == cut {
+        return cut;
+    }
+    let lead = bytes[start];
+    let width = match lead {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    };
+    if start + width <= cut { cut } else { start }
+}
+
+fn utf8_prefix<'a>(bytes: &'a [u8], source: &str, first_line: u64) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let line = first_line + bytes[..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+        Error::data(
+            source,
+            Some(line),
+            None,
+            format!("invalid UTF-8 (byte {:#04x})", bytes[offset]),
+        )
+    })
+}
+
+/// Opens an article file, or standard input for `-`, and returns the name to
+/// show for it with a reader over its bytes.
+pub fn open_article(path: &Path) -> Result<(String, Box<dyn Read>)> {
+    if path == Path::new("-") {
+        return Ok(("-".to_owned(), Box::new(io::stdin().lock())));
+    }
+    if path.is_dir() {
+        return Err(Error::data(
+            path,
+            None,
+            None,
+            "is a directory, not an article",
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    Ok((path.display().to_string(), Box::new(file)))
 }
 
 /// Output formats of `classify`.
@@ -141,6 +242,7 @@ pub struct PredictionWriter<W: Write> {
     labels: Vec<String>,
     color: bool,
     wrote_header: bool,
+    current_source: Option<String>,
 }
 
 impl<W: Write> PredictionWriter<W> {
@@ -151,6 +253,7 @@ impl<W: Write> PredictionWriter<W> {
             labels,
             color,
             wrote_header: false,
+            current_source: None,
         }
     }
 
@@ -225,14 +328,19 @@ impl<W: Write> PredictionWriter<W> {
             .map(|l| l.chars().count())
             .max()
             .unwrap_or(0);
-        let bold = |s: &str| {
-            if self.color {
-                format!("\x1b[1m{s}\x1b[0m")
-            } else {
-                s.to_owned()
+        // An article arrives in pieces; its name heads its first piece only.
+        if self.current_source.as_deref() != Some(first.source.as_str()) {
+            if self.current_source.is_some() {
+                writeln!(self.out)?;
             }
-        };
-        writeln!(self.out, "{}", bold(&first.source))?;
+            let header = if self.color {
+                format!("\x1b[1m{}\x1b[0m", first.source)
+            } else {
+                first.source.clone()
+            };
+            writeln!(self.out, "{header}")?;
+            self.current_source = Some(first.source.clone());
+        }
         for p in predictions {
             let label = format!("{:width$}", p.label);
             let label = if self.color {
@@ -257,7 +365,7 @@ impl<W: Write> PredictionWriter<W> {
                 )?;
             }
         }
-        writeln!(self.out)
+        Ok(())
     }
 }
 
@@ -278,5 +386,103 @@ fn label_color(label: &str) -> &'static str {
         "denial" => "\x1b[1;34m",
         "neutral" => "\x1b[2m",
         _ => "\x1b[1m",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{LabelledData, LabelledExample};
+    use crate::progress::NoProgress;
+    use crate::train::{TrainConfig, train};
+
+    fn model() -> StanceModel {
+        let rows = [
+            ("Police blamed the driver for the crash.", "accusation"),
+            ("Critics blamed the mayor for the delays.", "accusation"),
+            ("The driver rejected the claim as false.", "denial"),
+            ("The mayor rejected the report as false.", "denial"),
+            ("The bridge opens in March.", "neutral"),
+            ("The library opens in March.", "neutral"),
+        ];
+        let data = LabelledData {
+            path: "inline.csv".into(),
+            examples: rows
+                .iter()
+                .enumerate()
+                .map(|(i, (t, l))| LabelledExample {
+                    text: (*t).to_owned(),
+                    label: (*l).to_owned(),
+                    line: i as u64 + 2,
+                })
+                .collect(),
+            sha256: String::new(),
+        };
+        train(&data, &TrainConfig::default(), &NoProgress).unwrap()
+    }
+
+    fn streamed(text: &str, limits: (usize, usize)) -> Result<Vec<SentencePrediction>> {
+        let model = model();
+        let analyzer = model.analyzer().unwrap();
+        let mut all = Vec::new();
+        classify_pieces(&model, &analyzer, "s", text.as_bytes(), 0, limits, |p| {
+            all.extend_from_slice(p);
+            Ok(())
+        })?;
+        Ok(all)
+    }
+
+    const ARTICLE: &str = "Bridge row\n\nPolice blamed the driver. He rejected the claim as false.\r\n\r\nThe bridge opens in March — “Zürich” 🙂.\n\n\nEnd";
+
+    #[test]
+    fn streaming_in_small_reads_matches_whole_text() {
+        let model = model();
+        let analyzer = model.analyzer().unwrap();
+        let whole = classify_text(&model, &analyzer, "s", ARTICLE, 0);
+        for read_chunk in [1, 3, 7, 64] {
+            assert_eq!(
+                streamed(ARTICLE, (read_chunk, 1 << 20)).unwrap(),
+                whole,
+                "reads of {read_chunk}"
+            );
+        }
+    }
+
+    #[test]
+    fn overlong_paragraphs_are_cut_at_whitespace_with_true_offsets() {
+        let text = "word ".repeat(40) + "and more words without any stop";
+        let predictions = streamed(&text, (16, 50)).unwrap();
+        assert!(predictions.len() > 1);
+        for (i, p) in predictions.iter().enumerate() {
+            assert_eq!(p.sentence, i);
+            assert_eq!(&text[p.start..p.end], p.text);
+        }
+    }
+
+    #[test]
+    fn a_cut_never_splits_a_character() {
+        let text = "é".repeat(100);
+        let predictions = streamed(&text, (7, 31)).unwrap();
+        let joined: String = predictions.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(joined, text);
+    }
+
+    #[test]
+    fn invalid_utf8_names_its_line_across_pieces() {
+        let model = model();
+        let analyzer = model.analyzer().unwrap();
+        let bytes = b"One.\n\nTwo.\n\nThree \xff here.\n";
+        let err = classify_pieces(
+            &model,
+            &analyzer,
+            "in.txt",
+            &bytes[..],
+            0,
+            (4, 1 << 20),
+            |_| Ok(()),
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(err, "in.txt:5: invalid UTF-8 (byte 0xff)");
     }
 }

@@ -389,12 +389,12 @@ pub fn cross_validate(
             })
             .collect();
         let parts = fit(&texts, &targets, labels.len(), config, progress)?;
-        let model = StanceModel {
-            analyzer: config.analyzer.clone(),
-            vectorizer: parts.vectorizer,
-            labels: labels.clone(),
-            classifier: parts.classifier,
-            metadata: crate::pipeline::ModelMetadata {
+        let model = StanceModel::new(
+            config.analyzer.clone(),
+            parts.vectorizer,
+            labels.clone(),
+            parts.classifier,
+            crate::pipeline::ModelMetadata {
                 config: config.clone(),
                 training_data: String::new(),
                 training_sha256: String::new(),
@@ -403,7 +403,7 @@ pub fn cross_validate(
                 stance_version: String::new(),
                 created: String::new(),
             },
-        };
+        );
         let analyzer = model.analyzer()?;
         let test_texts: Vec<&str> = test_rows
             .iter()

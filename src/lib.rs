@@ -48,7 +48,8 @@ pub mod sentences;
 pub mod train;
 
 pub use classify::{
-    OutputFormat, PredictionWriter, SentencePrediction, classify_text, read_article,
+    OutputFormat, PredictionWriter, SentencePrediction, classify_reader, classify_text,
+    open_article,
 };
 pub use error::{Error, Result};
 pub use evaluate::{CrossValidation, Evaluation, cross_validate, evaluate};

@@ -19,7 +19,8 @@ use stance::explain::ModelCard;
 use stance::features::VectorizerParams;
 use stance::{
     Algorithm, ClassWeight, ClassifierParams, Error, OutputFormat, PredictionWriter, Progress,
-    Result, StanceModel, TrainConfig, classify_text, cross_validate, persist, read_article, train,
+    Result, StanceModel, TrainConfig, classify_reader, cross_validate, open_article, persist,
+    train,
 };
 
 #[derive(Parser)]
@@ -390,13 +391,17 @@ fn run_classify(cmd: ClassifyCommand) -> Result<()> {
     } else {
         &cmd.files[..]
     };
+    let explain_terms = if cmd.explain { cmd.explain_terms } else { 0 };
     for file in files {
-        let (source, text) = read_article(file)?;
-        let explain_terms = if cmd.explain { cmd.explain_terms } else { 0 };
-        let predictions = classify_text(&model, &analyzer, &source, &text, explain_terms);
-        writer
-            .write_article(&predictions)
-            .map_err(|e| Error::io("<stdout>", e))?;
+        let (source, input) = open_article(file)?;
+        classify_reader(
+            &model,
+            &analyzer,
+            &source,
+            input,
+            explain_terms,
+            |predictions| writer.write_article(predictions),
+        )?;
     }
     writer.flush().map_err(|e| Error::io("<stdout>", e))
 }

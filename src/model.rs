@@ -219,6 +219,28 @@ impl Classifier {
         }
     }
 
+    /// The classifier's decision function in linear form: class scores are
+    /// `x . weights + bias`, and the probabilities (scores, for the SVM) that
+    /// [`Classifier::predict_proba`] returns are their softmax. This holds for
+    /// all three models; with it a sparse row is scored by touching only its
+    /// non-zero entries, instead of a dense row as wide as the vocabulary.
+    pub fn linear_scorer(&self, n_features: usize, n_classes: usize) -> LinearScorer {
+        let (weights, bias) = match self {
+            Classifier::LogisticRegression(model) => {
+                (model.params().clone(), model.intercept().clone())
+            }
+            Classifier::NaiveBayes(model) => {
+                (model.feature_log_prob.clone(), model.log_prior.clone())
+            }
+            Classifier::LinearSvm(models) => {
+                let columns: Vec<usize> = (0..n_features).collect();
+                let weights = self.term_weights(&columns, n_features, n_classes);
+                (weights, models.iter().map(|svm| -svm.rho).collect())
+            }
+        };
+        LinearScorer { weights, bias }
+    }
+
     /// The weight of each feature in `columns` for each class
     /// (`columns.len() x n_classes`): the coefficient (logistic regression),
     /// the feature log-probability (naive Bayes) or the hyperplane entry
@@ -299,6 +321,32 @@ impl Classifier {
             }
         }
         Ok(())
+    }
+}
+
+/// A linear decision function: `n_features x n_classes` weights and a bias
+/// per class. See [`Classifier::linear_scorer`].
+#[derive(Debug, Clone)]
+pub struct LinearScorer {
+    weights: Array2<f64>,
+    bias: Array1<f64>,
+}
+
+impl LinearScorer {
+    /// Softmax of `x . weights + bias` for one sparse row.
+    pub fn probabilities(&self, indices: &[u32], values: &[f64]) -> Vec<f64> {
+        let mut scores = self.bias.to_vec();
+        for (&column, &value) in indices.iter().zip(values) {
+            let row = self.weights.row(column as usize);
+            for (score, weight) in scores.iter_mut().zip(row) {
+                *score += value * weight;
+            }
+        }
+        let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        scores.iter_mut().for_each(|s| *s = (*s - max).exp());
+        let sum: f64 = scores.iter().sum();
+        scores.iter_mut().for_each(|s| *s /= sum);
+        scores
     }
 }
 

@@ -1,13 +1,16 @@
 //! The whole model that `classify` needs: analyzer configuration, fitted
 //! vectorizer, label names, the fitted linfa classifier and metadata.
 
+use std::sync::OnceLock;
+
 use ndarray::Array2;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Analyzer, AnalyzerConfig};
 use crate::error::Result;
 use crate::features::{SparseRow, TfidfVectorizer, to_dense};
-use crate::model::Classifier;
+use crate::model::{Classifier, LinearScorer};
 use crate::train::TrainConfig;
 
 /// Rows per dense batch handed to the classifier: large enough for the
@@ -43,6 +46,9 @@ pub struct StanceModel {
     pub labels: Vec<String>,
     pub classifier: Classifier,
     pub metadata: ModelMetadata,
+    /// The classifier's decision function, read out once on first use.
+    #[serde(skip)]
+    scorer: OnceLock<LinearScorer>,
 }
 
 impl StanceModel {
@@ -56,8 +62,65 @@ impl StanceModel {
         self.vectorizer.transform(&analyzer.term_texts(text))
     }
 
+    /// Assembles a model from its parts.
+    pub fn new(
+        analyzer: AnalyzerConfig,
+        vectorizer: TfidfVectorizer,
+        labels: Vec<String>,
+        classifier: Classifier,
+        metadata: ModelMetadata,
+    ) -> Self {
+        StanceModel {
+            analyzer,
+            vectorizer,
+            labels,
+            classifier,
+            metadata,
+            scorer: OnceLock::new(),
+        }
+    }
+
     /// Class probabilities for `texts`: one row per text, one column per label.
-    pub fn predict_proba<S: AsRef<str>>(&self, analyzer: &Analyzer, texts: &[S]) -> Array2<f64> {
+    ///
+    /// Texts are analysed and scored in parallel, each as a sparse row
+    /// against the classifier's linear decision function
+    /// ([`Classifier::linear_scorer`]); the result equals linfa's own
+    /// prediction on dense rows ([`StanceModel::predict_proba_dense`]) up to
+    /// floating-point rounding, without building rows as wide as the
+    /// vocabulary.
+    pub fn predict_proba<S: AsRef<str> + Sync>(
+        &self,
+        analyzer: &Analyzer,
+        texts: &[S],
+    ) -> Array2<f64> {
+        let n_classes = self.labels.len();
+        let scorer = self.scorer.get_or_init(|| {
+            self.classifier
+                .linear_scorer(self.vectorizer.n_features(), n_classes)
+        });
+        let rows: Vec<Vec<f64>> = texts
+            .par_iter()
+            .with_min_len(64)
+            .map(|t| {
+                let row = self.features(analyzer, t.as_ref());
+                scorer.probabilities(&row.indices, &row.values)
+            })
+            .collect();
+        let mut probs = Array2::zeros((texts.len(), n_classes));
+        for (mut out, row) in probs.outer_iter_mut().zip(rows) {
+            out.assign(&ndarray::Array1::from(row));
+        }
+        probs
+    }
+
+    /// Class probabilities computed by linfa's own `predict` on dense
+    /// batches of [`BATCH_ROWS`] rows; slower, kept as the reference that
+    /// [`StanceModel::predict_proba`] is tested against.
+    pub fn predict_proba_dense<S: AsRef<str>>(
+        &self,
+        analyzer: &Analyzer,
+        texts: &[S],
+    ) -> Array2<f64> {
         let n_classes = self.labels.len();
         let mut probs = Array2::zeros((texts.len(), n_classes));
         for (batch_index, batch) in texts.chunks(BATCH_ROWS).enumerate() {
@@ -76,7 +139,7 @@ impl StanceModel {
     }
 
     /// The most probable label of each text.
-    pub fn predict<S: AsRef<str>>(&self, analyzer: &Analyzer, texts: &[S]) -> Vec<String> {
+    pub fn predict<S: AsRef<str> + Sync>(&self, analyzer: &Analyzer, texts: &[S]) -> Vec<String> {
         let probs = self.predict_proba(analyzer, texts);
         probs
             .outer_iter()

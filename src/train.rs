@@ -103,12 +103,12 @@ pub fn train(
     let parts = fit(&texts, &targets, labels.len(), config, progress)?;
     let mut label_counts = vec![0; labels.len()];
     targets.iter().for_each(|&t| label_counts[t] += 1);
-    Ok(StanceModel {
-        analyzer: config.analyzer.clone(),
-        vectorizer: parts.vectorizer,
+    Ok(StanceModel::new(
+        config.analyzer.clone(),
+        parts.vectorizer,
         labels,
-        classifier: parts.classifier,
-        metadata: ModelMetadata {
+        parts.classifier,
+        ModelMetadata {
             config: config.clone(),
             training_data: data.path.display().to_string(),
             training_sha256: data.sha256.clone(),
@@ -117,7 +117,7 @@ pub fn train(
             stance_version: env!("CARGO_PKG_VERSION").to_owned(),
             created: creation_time(),
         },
-    })
+    ))
 }
 
 /// Fits vectorizer and classifier on `texts` with class indices `targets`

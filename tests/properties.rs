@@ -120,6 +120,21 @@ proptest! {
     }
 }
 
+proptest! {
+    #[test]
+    fn sparse_scoring_matches_linfa_dense_prediction(text in news_like_text()) {
+        for model in models() {
+            let analyzer = model.analyzer().unwrap();
+            let texts = [text.as_str(), "The ministry rejected the report as false."];
+            let sparse = model.predict_proba(&analyzer, &texts);
+            let dense = model.predict_proba_dense(&analyzer, &texts);
+            for (a, b) in sparse.iter().zip(dense.iter()) {
+                prop_assert!((a - b).abs() < 1e-9, "{:?}: {} vs {}", model.classifier.algorithm(), a, b);
+            }
+        }
+    }
+}
+
 #[test]
 fn save_load_predict_gives_identical_results() {
     let dir = tempfile::tempdir().unwrap();
