@@ -392,34 +392,7 @@ fn label_color(label: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{LabelledData, LabelledExample};
-    use crate::progress::NoProgress;
-    use crate::train::{TrainConfig, train};
-
-    fn model() -> StanceModel {
-        let rows = [
-            ("Police blamed the driver for the crash.", "accusation"),
-            ("Critics blamed the mayor for the delays.", "accusation"),
-            ("The driver rejected the claim as false.", "denial"),
-            ("The mayor rejected the report as false.", "denial"),
-            ("The bridge opens in March.", "neutral"),
-            ("The library opens in March.", "neutral"),
-        ];
-        let data = LabelledData {
-            path: "inline.csv".into(),
-            examples: rows
-                .iter()
-                .enumerate()
-                .map(|(i, (t, l))| LabelledExample {
-                    text: (*t).to_owned(),
-                    label: (*l).to_owned(),
-                    line: i as u64 + 2,
-                })
-                .collect(),
-            sha256: String::new(),
-        };
-        train(&data, &TrainConfig::default(), &NoProgress).unwrap()
-    }
+    use crate::test_support::tiny_model as model;
 
     fn streamed(text: &str, limits: (usize, usize)) -> Result<Vec<SentencePrediction>> {
         let model = model();

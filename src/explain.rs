@@ -228,38 +228,8 @@ impl<'a> ModelCard<'a> {
 mod tests {
     use super::*;
 
-    use crate::data::{LabelledData, LabelledExample};
     use crate::model::Classifier;
-    use crate::progress::NoProgress;
-    use crate::train::{TrainConfig, train};
-
-    fn tiny_model() -> StanceModel {
-        let rows = [
-            ("Police blamed the driver for the crash.", "accusation"),
-            ("Critics blamed the mayor for the delays.", "accusation"),
-            ("Unions blamed the company for the layoffs.", "accusation"),
-            ("The driver rejected the claim as false.", "denial"),
-            ("The mayor rejected the report as false.", "denial"),
-            ("The company rejected the story as false.", "denial"),
-            ("The bridge opens to traffic in March.", "neutral"),
-            ("The mayor opens the new library in March.", "neutral"),
-            ("The company opens a plant in March.", "neutral"),
-        ];
-        let data = LabelledData {
-            path: "inline.csv".into(),
-            examples: rows
-                .iter()
-                .enumerate()
-                .map(|(i, (text, label))| LabelledExample {
-                    text: (*text).to_owned(),
-                    label: (*label).to_owned(),
-                    line: i as u64 + 2,
-                })
-                .collect(),
-            sha256: String::new(),
-        };
-        train(&data, &TrainConfig::default(), &NoProgress).unwrap()
-    }
+    use crate::test_support::tiny_model;
 
     #[test]
     fn logistic_contributions_add_up_to_the_log_odds() {

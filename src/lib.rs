@@ -47,6 +47,9 @@ pub mod progress;
 pub mod sentences;
 pub mod train;
 
+#[cfg(test)]
+mod test_support;
+
 pub use classify::{
     OutputFormat, PredictionWriter, SentencePrediction, classify_reader, classify_text,
     open_article,
