@@ -111,7 +111,8 @@ pub fn from_bytes(bytes: &[u8], origin: &Path) -> Result<StanceModel> {
             bytes.len()
         )));
     }
-    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    let [v0, v1, v2, v3] = [bytes[8], bytes[9], bytes[10], bytes[11]];
+    let version = u32::from_le_bytes([v0, v1, v2, v3]);
     if version > FORMAT_VERSION {
         return Err(fail(format!(
             "format version {version} is newer than this stance supports ({FORMAT_VERSION}); upgrade stance"
@@ -120,7 +121,9 @@ pub fn from_bytes(bytes: &[u8], origin: &Path) -> Result<StanceModel> {
     if version != FORMAT_VERSION {
         return Err(fail(format!("unknown format version {version}")));
     }
-    let declared = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
+    let mut length = [0u8; 8];
+    length.copy_from_slice(&bytes[12..20]);
+    let declared = u64::from_le_bytes(length);
     let payload = &bytes[HEADER_LEN..];
     if payload.len() as u64 != declared {
         return Err(fail(format!(
