@@ -194,7 +194,9 @@ fn starts_like_sentence(word: &str) -> bool {
         )
     });
     match first_letter_or_digit {
-        Some(c) => c.is_uppercase() || c.is_numeric(),
+        // Scripts without case (Arabic, Hebrew, CJK, ...) can start a
+        // sentence with any letter.
+        Some(c) => c.is_uppercase() || c.is_numeric() || (c.is_alphabetic() && !c.is_lowercase()),
         None => false,
     }
 }
@@ -409,6 +411,14 @@ mod tests {
     fn empty_and_blank_text_has_no_sentences() {
         assert!(split_sentences("").is_empty());
         assert!(split_sentences(" \n\r\n\t ").is_empty());
+    }
+
+    #[test]
+    fn caseless_scripts_start_sentences() {
+        assert_sentences(
+            "الوزارة نفت التقرير. وقال المتحدث إنه كاذب.",
+            &["الوزارة نفت التقرير.", "وقال المتحدث إنه كاذب."],
+        );
     }
 
     #[test]

@@ -160,3 +160,85 @@ fn unusual_but_valid_csv_trains() {
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert!(common::stdout_of(&output).contains("on 37 rows"));
 }
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    use std::io::{BufRead, BufReader, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_model(dir.path(), &fixture("tiny.csv"), "m.model", &[]);
+    let article = "The bank disputed the claims. The market was busy.\n\n".repeat(20_000);
+    let input = write(dir.path(), "long.txt", article.as_bytes());
+    let mut child = Process::new(assert_cmd::cargo::cargo_bin("stance"))
+        .args(["classify", "--format", "jsonl", "--model"])
+        .arg(&model)
+        .arg(&input)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with('{'));
+    // The reader is dropped here, as `| head -1` would.
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(output.stderr.is_empty(), "{}", stderr_of(&output));
+    let _ = std::io::stderr().flush();
+}
+
+#[test]
+fn mixed_scripts_emoji_and_right_to_left_text_are_classified() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_model(dir.path(), &fixture("tiny.csv"), "m.model", &[]);
+    let article = "Критики обвинили министра. 🙂 The bank disputed the claims!\n\nالوزارة نفت التقرير. 東京の市場は忙しかった。\u{202E}reversed\u{202C} text.";
+    let output = stance()
+        .args(["classify", "--format", "jsonl", "--model"])
+        .arg(&model)
+        .write_stdin(article)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.len() >= 3);
+    for line in &lines {
+        let (start, end) = (
+            line["start"].as_u64().unwrap() as usize,
+            line["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&article[start..end], line["text"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn a_ten_megabyte_line_without_punctuation_is_one_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_model(dir.path(), &fixture("tiny.csv"), "m.model", &[]);
+    let words = [
+        "market", "bank", "claims", "busy", "bridge", "opens", "the", "driver",
+    ];
+    let mut line = String::with_capacity(10 << 20);
+    let mut i = 0;
+    while line.len() < 10 << 20 {
+        line.push_str(words[i % words.len()]);
+        line.push(' ');
+        i += 7;
+    }
+    let input = write(dir.path(), "line.txt", line.as_bytes());
+    let output = stance()
+        .args(["classify", "--format", "csv", "--model"])
+        .arg(&model)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let mut reader = csv::Reader::from_reader(&output.stdout[..]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][4].len(), line.trim_end().len());
+}
