@@ -321,3 +321,23 @@ fn a_fifty_megabyte_field_is_read_whole() {
     assert_eq!(data.examples[0].text.len(), field.len());
     assert_eq!(data.examples[1].line, 3);
 }
+
+#[test]
+fn a_full_disk_on_stdout_is_a_one_line_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not a Linux-like system: nothing to simulate a full disk with
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_model(dir.path(), &fixture("tiny.csv"), "m.model", &[]);
+    let output = Process::new(assert_cmd::cargo::cargo_bin("stance"))
+        .args(["classify", "--format", "jsonl", "--model"])
+        .arg(&model)
+        .arg(fixture("article.txt"))
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr_of(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+}
