@@ -269,7 +269,7 @@ pub struct MeanStd {
 }
 
 impl MeanStd {
-    fn of(values: &[f64]) -> MeanStd {
+    pub(crate) fn of(values: &[f64]) -> MeanStd {
         let n = values.len().max(1) as f64;
         let mean = values.iter().sum::<f64>() / n;
         let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;

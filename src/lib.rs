@@ -40,6 +40,7 @@ pub mod error;
 pub mod evaluate;
 pub mod explain;
 pub mod features;
+pub mod learning_curve;
 pub mod model;
 pub mod persist;
 pub mod pipeline;

@@ -17,6 +17,7 @@ use stance::data::{CsvColumns, read_labelled_csv};
 use stance::evaluate::{evaluate_rows, predict_rows, write_row_predictions};
 use stance::explain::ModelCard;
 use stance::features::VectorizerParams;
+use stance::learning_curve::learning_curve;
 use stance::{
     Algorithm, ClassWeight, ClassifierParams, Error, OutputFormat, PredictionWriter, Progress,
     Result, StanceModel, TrainConfig, classify_reader, cross_validate, open_article, persist,
@@ -46,6 +47,34 @@ enum Command {
     Classify(ClassifyCommand),
     /// Show a model's card and the terms that most favour each label.
     Inspect(InspectCommand),
+    /// Macro-F1 against training-set size, to see whether more data helps.
+    LearningCurve(LearningCurveCommand),
+}
+
+#[derive(Args)]
+struct LearningCurveCommand {
+    /// Labelled CSV to draw training subsets from.
+    #[arg(long, value_name = "FILE.csv")]
+    data: PathBuf,
+    /// Labelled CSV to score every point on [default: a stratified 20% held out of --data]
+    #[arg(long, value_name = "FILE.csv")]
+    eval: Option<PathBuf>,
+    /// Training-set fractions, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "0.1,0.25,0.5,0.75,1.0")]
+    fractions: Vec<f64>,
+    /// Number of seeds per fraction (the --seed and the ones after it).
+    #[arg(long, default_value_t = 3)]
+    repeats: u64,
+    /// Also write the curve as an SVG chart.
+    #[arg(long, value_name = "FILE.svg")]
+    svg: Option<PathBuf>,
+    #[command(flatten)]
+    columns: ColumnArgs,
+    #[command(flatten)]
+    settings: TrainArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    format: TextOrJson,
 }
 
 #[derive(Args)]
@@ -57,12 +86,12 @@ struct InspectCommand {
     #[arg(long, default_value_t = 15)]
     top: usize,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
-    format: InspectFormat,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    format: TextOrJson,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum InspectFormat {
+enum TextOrJson {
     Text,
     Json,
 }
@@ -305,6 +334,7 @@ fn main() -> ExitCode {
         Command::CrossValidate(cmd) => run_cross_validate(cmd),
         Command::Classify(cmd) => run_classify(cmd),
         Command::Inspect(cmd) => run_inspect(cmd),
+        Command::LearningCurve(cmd) => run_learning_curve(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -406,12 +436,48 @@ fn run_classify(cmd: ClassifyCommand) -> Result<()> {
     writer.flush().map_err(|e| Error::io("<stdout>", e))
 }
 
+fn run_learning_curve(cmd: LearningCurveCommand) -> Result<()> {
+    let config = cmd.settings.to_config()?;
+    if cmd.repeats == 0 {
+        return Err(Error::InvalidParameter(
+            "repeats 0: must be >= 1".to_owned(),
+        ));
+    }
+    let columns = cmd.columns.to_columns();
+    let data = read_labelled_csv(&cmd.data, &columns)?;
+    let eval = cmd
+        .eval
+        .as_deref()
+        .map(|path| read_labelled_csv(path, &columns))
+        .transpose()?;
+    let seeds: Vec<u64> = (0..cmd.repeats)
+        .map(|i| config.seed.wrapping_add(i))
+        .collect();
+    let progress = TerminalProgress::new();
+    let curve = learning_curve(
+        &data,
+        eval.as_ref(),
+        &config,
+        &cmd.fractions,
+        &seeds,
+        &progress,
+    )?;
+    if let Some(path) = &cmd.svg {
+        persist::write_atomically(path, curve.to_svg().as_bytes())?;
+    }
+    let report = match cmd.format {
+        TextOrJson::Text => curve.to_text(),
+        TextOrJson::Json => json_line(&curve),
+    };
+    write_stdout(report.as_bytes())
+}
+
 fn run_inspect(cmd: InspectCommand) -> Result<()> {
     let model = load_model(cmd.model.as_deref())?;
     let card = ModelCard::new(&model, cmd.top);
     let report = match cmd.format {
-        InspectFormat::Text => card.to_text(),
-        InspectFormat::Json => json_line(&card),
+        TextOrJson::Text => card.to_text(),
+        TextOrJson::Json => json_line(&card),
     };
     write_stdout(report.as_bytes())
 }
