@@ -341,3 +341,95 @@ fn a_full_disk_on_stdout_is_a_one_line_error() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("No space left on device"), "{err}");
 }
+
+/// Runs `stance` with `args` as a user that file permissions apply to: the
+/// current user if it is subject to them, else `nobody` through `runuser`
+/// (CI runs as root, which reads and writes anything). `None` when neither
+/// can be arranged.
+fn run_unprivileged(
+    probe: &std::path::Path,
+    args: &[&std::ffi::OsStr],
+) -> Option<std::process::Output> {
+    let binary = assert_cmd::cargo::cargo_bin("stance");
+    if std::fs::read(probe).is_err() {
+        return Some(Process::new(binary).args(args).output().unwrap());
+    }
+    let runuser = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())?;
+    let output = Process::new(runuser)
+        .args(["-u", "nobody", "--"])
+        .arg(&binary)
+        .args(args)
+        .output()
+        .ok()?;
+    // runuser itself failing (no such user, no permission to switch) is not
+    // what this test is about.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    (stderr.starts_with("stance: ") || output.status.success()).then_some(output)
+}
+
+/// A world-readable temporary directory, so that `nobody` can reach into it.
+fn shared_tempdir() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+#[test]
+fn an_unreadable_model_file_is_a_one_line_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = shared_tempdir();
+    let model = train_model(dir.path(), &fixture("tiny.csv"), "m.model", &[]);
+    std::fs::set_permissions(&model, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let args = [
+        std::ffi::OsStr::new("inspect"),
+        "--model".as_ref(),
+        model.as_os_str(),
+    ];
+    let Some(output) = run_unprivileged(&model, &args) else {
+        return; // no way to drop privileges here
+    };
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr_of(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("m.model") && err.contains("Permission denied"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unwritable_output_directory_is_a_one_line_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = shared_tempdir();
+    let data = dir.path().join("tiny.csv");
+    std::fs::copy(fixture("tiny.csv"), &data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let out = locked.join("m.model");
+    let probe = dir.path().join("probe");
+    std::fs::write(&probe, b"x").unwrap();
+    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let args = [
+        std::ffi::OsStr::new("train"),
+        "--data".as_ref(),
+        data.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ];
+    let Some(output) = run_unprivileged(&probe, &args) else {
+        return;
+    };
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let err = stderr_of(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("locked") && err.contains("Permission denied"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
