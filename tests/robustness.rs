@@ -433,3 +433,94 @@ fn an_unwritable_output_directory_is_a_one_line_error() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn a_million_row_csv_is_evaluated_by_the_binary() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_model(dir.path(), &fixture("tiny.csv"), "m.model", &[]);
+    let path = dir.path().join("million.csv");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(file, "id,text,label").unwrap();
+    let labels = ["accusation", "denial", "neutral"];
+    for i in 0..1_000_000 {
+        writeln!(
+            file,
+            "r{i},\"Row {}, says \"\"the claims\"\" were false\",{}",
+            i % 97,
+            labels[i % 3]
+        )
+        .unwrap();
+    }
+    drop(file);
+    let output = stance()
+        .args(["evaluate", "--format", "json", "--model"])
+        .arg(&model)
+        .arg("--data")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["n"], 1_000_000);
+}
+
+#[test]
+fn a_fifty_megabyte_field_trains_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = b"text,label\n\"".to_vec();
+    csv.extend(std::iter::repeat_n(b'x', 50 << 20));
+    csv.extend(b"\",a\nsmall text,b\nother text,a\nmore text,b\n");
+    let data = write(dir.path(), "big.csv", &csv);
+    let output = run_train(&data, &dir.path().join("m.model"), &["--min-df", "1"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(common::stdout_of(&output).contains("on 4 rows"));
+}
+
+#[test]
+fn empty_and_whitespace_articles_give_no_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_model(dir.path(), &fixture("tiny.csv"), "m.model", &[]);
+    for input in ["", " \n\r\n\t  \n\n   "] {
+        let output = stance()
+            .args(["classify", "--format", "jsonl", "--model"])
+            .arg(&model)
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        assert!(output.stdout.is_empty(), "{input:?}");
+    }
+}
+
+#[test]
+fn a_model_truncated_anywhere_in_its_header_or_payload_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_model(dir.path(), &fixture("tiny.csv"), "m.model", &[]);
+    let bytes = std::fs::read(&model).unwrap();
+    for cut in [
+        1,
+        7,
+        8,
+        11,
+        12,
+        19,
+        20,
+        51,
+        52,
+        53,
+        bytes.len() / 2,
+        bytes.len() - 1,
+    ] {
+        let path = write(dir.path(), &format!("cut{cut}.model"), &bytes[..cut]);
+        let output = stance()
+            .args(["inspect", "--model"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "cut at {cut}");
+        let err = stderr_of(&output);
+        assert_eq!(err.lines().count(), 1, "cut at {cut}: {err}");
+        assert!(err.contains(&format!("cut{cut}.model")), "{err}");
+    }
+}
