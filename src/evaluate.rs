@@ -14,9 +14,9 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::data::LabelledData;
+use crate::data::{LabelledData, LabelledExample};
 use crate::error::{Error, Result};
-use crate::pipeline::StanceModel;
+use crate::pipeline::{ModelMetadata, StanceModel};
 use crate::progress::Progress;
 use crate::train::{TrainConfig, fit};
 
@@ -360,6 +360,50 @@ pub fn stratified_folds(data: &LabelledData, k: usize, seed: u64) -> Result<Vec<
     Ok(fold_of)
 }
 
+/// Fits `config` on the `train` rows and scores it on the `test` rows;
+/// `labels` is the full, sorted label list (every `train` label is in it).
+pub(crate) fn fit_and_score(
+    train: &[&LabelledExample],
+    test: &[&LabelledExample],
+    labels: &[String],
+    config: &TrainConfig,
+    progress: &dyn Progress,
+) -> Result<Evaluation> {
+    let texts: Vec<&str> = train.iter().map(|e| e.text.as_str()).collect();
+    let targets = train
+        .iter()
+        .map(|e| {
+            labels.binary_search(&e.label).map_err(|_| {
+                Error::InvalidParameter(format!(
+                    "label `{}` is not among the model's labels",
+                    e.label
+                ))
+            })
+        })
+        .collect::<Result<Vec<usize>>>()?;
+    let parts = fit(&texts, &targets, labels.len(), config, progress)?;
+    let model = StanceModel::new(
+        config.analyzer.clone(),
+        parts.vectorizer,
+        labels.to_vec(),
+        parts.classifier,
+        ModelMetadata {
+            config: config.clone(),
+            training_data: String::new(),
+            training_sha256: String::new(),
+            training_rows: texts.len(),
+            label_counts: Vec::new(),
+            stance_version: env!("CARGO_PKG_VERSION").to_owned(),
+            created: String::new(),
+        },
+    );
+    let analyzer = model.analyzer()?;
+    let test_texts: Vec<&str> = test.iter().map(|e| e.text.as_str()).collect();
+    let gold: Vec<&str> = test.iter().map(|e| e.label.as_str()).collect();
+    let predicted = model.predict(&analyzer, &test_texts);
+    Ok(Evaluation::from_labels(&gold, &predicted))
+}
+
 /// Stratified k-fold cross-validation of `config` on `data`.
 pub fn cross_validate(
     data: &LabelledData,
@@ -372,49 +416,14 @@ pub fn cross_validate(
     let labels = data.labels();
     let mut per_fold = Vec::with_capacity(k);
     for fold in 0..k {
-        let (train_rows, test_rows): (Vec<usize>, Vec<usize>) =
-            (0..data.examples.len()).partition(|&i| fold_of[i] != fold);
-        // Labels are indexed within the training part: a fold's training
-        // part holds every label (each has >= 2 rows, spread over folds).
-        let texts: Vec<&str> = train_rows
+        let (train, test): (Vec<_>, Vec<_>) = data
+            .examples
             .iter()
-            .map(|&i| data.examples[i].text.as_str())
-            .collect();
-        let targets: Vec<usize> = train_rows
-            .iter()
-            .map(|&i| {
-                labels
-                    .binary_search(&data.examples[i].label)
-                    .expect("label in set")
-            })
-            .collect();
-        let parts = fit(&texts, &targets, labels.len(), config, progress)?;
-        let model = StanceModel::new(
-            config.analyzer.clone(),
-            parts.vectorizer,
-            labels.clone(),
-            parts.classifier,
-            crate::pipeline::ModelMetadata {
-                config: config.clone(),
-                training_data: String::new(),
-                training_sha256: String::new(),
-                training_rows: texts.len(),
-                label_counts: Vec::new(),
-                stance_version: String::new(),
-                created: String::new(),
-            },
-        );
-        let analyzer = model.analyzer()?;
-        let test_texts: Vec<&str> = test_rows
-            .iter()
-            .map(|&i| data.examples[i].text.as_str())
-            .collect();
-        let gold: Vec<&str> = test_rows
-            .iter()
-            .map(|&i| data.examples[i].label.as_str())
-            .collect();
-        let predicted = model.predict(&analyzer, &test_texts);
-        per_fold.push(Evaluation::from_labels(&gold, &predicted));
+            .enumerate()
+            .partition(|(i, _)| fold_of[*i] != fold);
+        let train: Vec<&LabelledExample> = train.into_iter().map(|(_, e)| e).collect();
+        let test: Vec<&LabelledExample> = test.into_iter().map(|(_, e)| e).collect();
+        per_fold.push(fit_and_score(&train, &test, &labels, config, progress)?);
     }
     let accuracy: Vec<f64> = per_fold.iter().map(|e| e.accuracy).collect();
     let macro_f1: Vec<f64> = per_fold.iter().map(|e| e.macro_f1).collect();

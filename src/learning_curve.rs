@@ -16,10 +16,9 @@ use serde::Serialize;
 
 use crate::data::{LabelledData, LabelledExample};
 use crate::error::{Error, Result};
-use crate::evaluate::{Evaluation, MeanStd};
-use crate::pipeline::{ModelMetadata, StanceModel};
+use crate::evaluate::{MeanStd, fit_and_score};
 use crate::progress::Progress;
-use crate::train::{TrainConfig, fit};
+use crate::train::TrainConfig;
 
 /// Macro-F1 at one training-set size.
 #[derive(Debug, Clone, Serialize)]
@@ -78,9 +77,7 @@ pub fn learning_curve(
         for &seed in seeds {
             let subset = stratified_subset(&train_rows, fraction, seed);
             rows = subset.len();
-            per_seed.push(score_subset(
-                &subset, &eval_rows, &labels, config, progress,
-            )?);
+            per_seed.push(fit_and_score(&subset, &eval_rows, &labels, config, progress)?.macro_f1);
         }
         points.push(CurvePoint {
             fraction,
@@ -95,41 +92,6 @@ pub fn learning_curve(
         seeds: seeds.to_vec(),
         points,
     })
-}
-
-fn score_subset(
-    subset: &[&LabelledExample],
-    eval_rows: &[&LabelledExample],
-    labels: &[String],
-    config: &TrainConfig,
-    progress: &dyn Progress,
-) -> Result<f64> {
-    let texts: Vec<&str> = subset.iter().map(|e| e.text.as_str()).collect();
-    let targets: Vec<usize> = subset
-        .iter()
-        .map(|e| labels.binary_search(&e.label).unwrap_or(0))
-        .collect();
-    let parts = fit(&texts, &targets, labels.len(), config, progress)?;
-    let model = StanceModel::new(
-        config.analyzer.clone(),
-        parts.vectorizer,
-        labels.to_vec(),
-        parts.classifier,
-        ModelMetadata {
-            config: config.clone(),
-            training_data: String::new(),
-            training_sha256: String::new(),
-            training_rows: texts.len(),
-            label_counts: Vec::new(),
-            stance_version: String::new(),
-            created: String::new(),
-        },
-    );
-    let analyzer = model.analyzer()?;
-    let eval_texts: Vec<&str> = eval_rows.iter().map(|e| e.text.as_str()).collect();
-    let gold: Vec<&str> = eval_rows.iter().map(|e| e.label.as_str()).collect();
-    let predicted = model.predict(&analyzer, &eval_texts);
-    Ok(Evaluation::from_labels(&gold, &predicted).macro_f1)
 }
 
 /// Rows grouped by label, in label order, each group shuffled with `seed`.
