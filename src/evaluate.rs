@@ -14,8 +14,10 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
+use crate::analysis::Analyzer;
 use crate::data::{LabelledData, LabelledExample};
 use crate::error::{Error, Result};
+use crate::explain::{self, Misclassified};
 use crate::pipeline::{ModelMetadata, StanceModel};
 use crate::progress::Progress;
 use crate::train::{TrainConfig, fit};
@@ -210,11 +212,19 @@ pub struct RowPrediction {
 
 /// Predicts every row of a labelled CSV.
 pub fn predict_rows(model: &StanceModel, data: &LabelledData) -> Result<Vec<RowPrediction>> {
-    let analyzer = model.analyzer()?;
-    let texts: Vec<&str> = data.examples.iter().map(|e| e.text.as_str()).collect();
-    let probs = model.predict_proba(&analyzer, &texts);
-    Ok(data
-        .examples
+    let examples: Vec<&LabelledExample> = data.examples.iter().collect();
+    Ok(predict_examples(model, &model.analyzer()?, &examples))
+}
+
+/// Predicts each of `examples`.
+pub fn predict_examples(
+    model: &StanceModel,
+    analyzer: &Analyzer,
+    examples: &[&LabelledExample],
+) -> Vec<RowPrediction> {
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let probs = model.predict_proba(analyzer, &texts);
+    examples
         .iter()
         .zip(probs.outer_iter())
         .map(|(example, row)| {
@@ -227,7 +237,7 @@ pub fn predict_rows(model: &StanceModel, data: &LabelledData) -> Result<Vec<RowP
                 confidence: row[best],
             }
         })
-        .collect())
+        .collect()
 }
 
 /// Scores row predictions against their gold labels.
@@ -287,6 +297,10 @@ pub struct CrossValidation {
     pub accuracy: MeanStd,
     pub macro_f1: MeanStd,
     pub per_fold: Vec<Evaluation>,
+    /// Every row misclassified by the model that did not see it, most
+    /// confident first (for reports; not part of the JSON figures).
+    #[serde(skip)]
+    pub misclassified: Vec<Misclassified>,
 }
 
 impl CrossValidation {
@@ -360,15 +374,15 @@ pub fn stratified_folds(data: &LabelledData, k: usize, seed: u64) -> Result<Vec<
     Ok(fold_of)
 }
 
-/// Fits `config` on the `train` rows and scores it on the `test` rows;
-/// `labels` is the full, sorted label list (every `train` label is in it).
-pub(crate) fn fit_and_score(
+/// Fits `config` on the `train` rows; `labels` is the full, sorted label
+/// list (every `train` label is in it), so every fold's model has the same
+/// label order.
+pub(crate) fn fit_subset(
     train: &[&LabelledExample],
-    test: &[&LabelledExample],
     labels: &[String],
     config: &TrainConfig,
     progress: &dyn Progress,
-) -> Result<Evaluation> {
+) -> Result<StanceModel> {
     let texts: Vec<&str> = train.iter().map(|e| e.text.as_str()).collect();
     let targets = train
         .iter()
@@ -382,7 +396,7 @@ pub(crate) fn fit_and_score(
         })
         .collect::<Result<Vec<usize>>>()?;
     let parts = fit(&texts, &targets, labels.len(), config, progress)?;
-    let model = StanceModel::new(
+    Ok(StanceModel::new(
         config.analyzer.clone(),
         parts.vectorizer,
         labels.to_vec(),
@@ -396,13 +410,24 @@ pub(crate) fn fit_and_score(
             stance_version: env!("CARGO_PKG_VERSION").to_owned(),
             created: String::new(),
         },
-    );
-    let analyzer = model.analyzer()?;
-    let test_texts: Vec<&str> = test.iter().map(|e| e.text.as_str()).collect();
-    let gold: Vec<&str> = test.iter().map(|e| e.label.as_str()).collect();
-    let predicted = model.predict(&analyzer, &test_texts);
-    Ok(Evaluation::from_labels(&gold, &predicted))
+    ))
 }
+
+/// Fits `config` on the `train` rows and scores it on the `test` rows.
+pub(crate) fn fit_and_score(
+    train: &[&LabelledExample],
+    test: &[&LabelledExample],
+    labels: &[String],
+    config: &TrainConfig,
+    progress: &dyn Progress,
+) -> Result<Evaluation> {
+    let model = fit_subset(train, labels, config, progress)?;
+    let rows = predict_examples(&model, &model.analyzer()?, test);
+    Ok(evaluate_rows(&rows))
+}
+
+/// Terms kept per explanation of a cross-validation error.
+const ERROR_TERMS: usize = 5;
 
 /// Stratified k-fold cross-validation of `config` on `data`.
 pub fn cross_validate(
@@ -415,6 +440,7 @@ pub fn cross_validate(
     let fold_of = stratified_folds(data, k, config.seed)?;
     let labels = data.labels();
     let mut per_fold = Vec::with_capacity(k);
+    let mut misclassified = Vec::new();
     for fold in 0..k {
         let (train, test): (Vec<_>, Vec<_>) = data
             .examples
@@ -423,8 +449,22 @@ pub fn cross_validate(
             .partition(|(i, _)| fold_of[*i] != fold);
         let train: Vec<&LabelledExample> = train.into_iter().map(|(_, e)| e).collect();
         let test: Vec<&LabelledExample> = test.into_iter().map(|(_, e)| e).collect();
-        per_fold.push(fit_and_score(&train, &test, &labels, config, progress)?);
+        let model = fit_subset(&train, &labels, config, progress)?;
+        let analyzer = model.analyzer()?;
+        let rows = predict_examples(&model, &analyzer, &test);
+        per_fold.push(evaluate_rows(&rows));
+        misclassified.extend(explain::misclassified(
+            &model,
+            &analyzer,
+            &rows,
+            ERROR_TERMS,
+        ));
     }
+    misclassified.sort_by(|a, b| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then(a.line.cmp(&b.line))
+    });
     let accuracy: Vec<f64> = per_fold.iter().map(|e| e.accuracy).collect();
     let macro_f1: Vec<f64> = per_fold.iter().map(|e| e.macro_f1).collect();
     Ok(CrossValidation {
@@ -432,6 +472,7 @@ pub fn cross_validate(
         accuracy: MeanStd::of(&accuracy),
         macro_f1: MeanStd::of(&macro_f1),
         per_fold,
+        misclassified,
     })
 }
 

@@ -14,7 +14,9 @@
 use serde::Serialize;
 
 use crate::analysis::Analyzer;
+use crate::evaluate::RowPrediction;
 use crate::pipeline::{ModelMetadata, StanceModel};
+use crate::train::TrainConfig;
 
 /// One term's share of the margin between the label and the runner-up.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,6 +48,21 @@ pub fn explain(
     top: usize,
 ) -> Explanation {
     let (label, runner_up) = top_two(probabilities);
+    explain_against(model, analyzer, text, label, runner_up, top)
+}
+
+/// Explains why `text` scores label index `label` above label index
+/// `other`, keeping the `top` strongest terms. For a misclassified row,
+/// `label` is the prediction and `other` the gold label: the terms that
+/// led the model astray.
+pub fn explain_against(
+    model: &StanceModel,
+    analyzer: &Analyzer,
+    text: &str,
+    label: usize,
+    other: usize,
+    top: usize,
+) -> Explanation {
     let terms = analyzer.terms(text);
     let row = model
         .vectorizer
@@ -68,7 +85,7 @@ pub fn explain(
             TermContribution {
                 term,
                 words,
-                contribution: value * (weights[[k, label]] - weights[[k, runner_up]]),
+                contribution: value * (weights[[k, label]] - weights[[k, other]]),
             }
         })
         .collect();
@@ -81,9 +98,64 @@ pub fn explain(
     contributions.truncate(top);
     Explanation {
         label: model.labels[label].clone(),
-        runner_up: model.labels[runner_up].clone(),
+        runner_up: model.labels[other].clone(),
         terms: contributions,
     }
+}
+
+/// A row the model got wrong, with the terms that pushed it towards the
+/// predicted label rather than the gold one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Misclassified {
+    /// Line of the row in the CSV.
+    pub line: u64,
+    pub text: String,
+    pub gold: String,
+    pub predicted: String,
+    pub confidence: f64,
+    /// Predicted label against the gold label.
+    pub explanation: Explanation,
+}
+
+/// The misclassified rows of `rows`, most confident first, each explained
+/// with its `top` strongest terms.
+pub fn misclassified(
+    model: &StanceModel,
+    analyzer: &Analyzer,
+    rows: &[RowPrediction],
+    top: usize,
+) -> Vec<Misclassified> {
+    let index = |label: &str| model.labels.iter().position(|l| l == label);
+    let mut errors: Vec<Misclassified> = rows
+        .iter()
+        .filter(|row| row.gold != row.predicted)
+        .filter_map(|row| {
+            // A gold label the model never saw has no weights to compare
+            // against; explain it against the runner-up instead.
+            let predicted = index(&row.predicted)?;
+            let explanation = match index(&row.gold) {
+                Some(gold) => explain_against(model, analyzer, &row.text, predicted, gold, top),
+                None => {
+                    let probs = model.predict_proba(analyzer, &[row.text.as_str()]);
+                    explain(model, analyzer, &row.text, probs.row(0).as_slice()?, top)
+                }
+            };
+            Some(Misclassified {
+                line: row.line,
+                text: row.text.clone(),
+                gold: row.gold.clone(),
+                predicted: row.predicted.clone(),
+                confidence: row.confidence,
+                explanation,
+            })
+        })
+        .collect();
+    errors.sort_by(|a, b| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then(a.line.cmp(&b.line))
+    });
+    errors
 }
 
 /// Indices of the largest and second-largest values.
@@ -157,15 +229,58 @@ impl<'a> ModelCard<'a> {
         }
     }
 
-    pub fn to_text(&self) -> String {
+    /// The card's fields as (name, value) pairs, in display order.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
         let meta = self.metadata;
-        let config = &meta.config;
+        let counts: Vec<String> = self
+            .labels
+            .iter()
+            .zip(meta.label_counts.iter().chain(std::iter::repeat(&0)))
+            .map(|(l, n)| format!("{l} ({n})"))
+            .collect();
+        let mut fields = settings_fields(&meta.config, Some(self.vocabulary_size));
+        fields.push(("labels", counts.join(", ")));
+        fields.push((
+            "training data",
+            format!(
+                "{} ({} rows, sha256 {})",
+                meta.training_data, meta.training_rows, meta.training_sha256
+            ),
+        ));
+        fields.push((
+            "created",
+            format!("{} by stance {}", meta.created, meta.stance_version),
+        ));
+        fields
+    }
+
+    pub fn to_text(&self) -> String {
         let mut out = String::new();
-        let mut line = |key: &str, value: String| {
+        for (key, value) in self.fields() {
             out.push_str(&format!("{key:<16}{value}\n"));
-        };
-        line("algorithm", self.algorithm.clone());
-        line(
+        }
+        for group in &self.strongest_terms {
+            out.push_str(&format!("\nstrongest terms for {}:\n", group.label));
+            for (term, weight) in &group.terms {
+                out.push_str(&format!("  {weight:>8.3}  {term}\n"));
+            }
+        }
+        out
+    }
+}
+
+/// Algorithm, hyperparameters, analyzer and feature settings of a training
+/// configuration as (name, value) pairs; `vocabulary` is the fitted size.
+pub fn settings_fields(
+    config: &TrainConfig,
+    vocabulary: Option<usize>,
+) -> Vec<(&'static str, String)> {
+    let analyzer = &config.analyzer;
+    let v = &config.vectorizer;
+    let terms = vocabulary.map_or(String::new(), |n| format!("{n} terms "));
+    vec![
+        ("algorithm", config.classifier.algorithm.to_string()),
+        (
             "hyperparameters",
             format!(
                 "c={} smoothing={} max_iterations={} class_weight={:?} seed={}",
@@ -175,9 +290,8 @@ impl<'a> ModelCard<'a> {
                 config.class_weight,
                 config.seed
             ),
-        );
-        let analyzer = &config.analyzer;
-        line(
+        ),
+        (
             "analyzer",
             format!(
                 "lowercase={} stop_words={:?} stemmer={} ngrams={}..={}",
@@ -187,41 +301,19 @@ impl<'a> ModelCard<'a> {
                 analyzer.ngram_range.min,
                 analyzer.ngram_range.max
             ),
-        );
-        let v = &config.vectorizer;
-        line(
+        ),
+        (
             "features",
             format!(
-                "{} terms (min_df={} max_df={} max_features={:?} sublinear_tf={} idf={})",
-                self.vocabulary_size, v.min_df, v.max_df, v.max_features, v.sublinear_tf, v.use_idf
+                "{terms}(min_df={} max_df={} max_features={} sublinear_tf={} idf={})",
+                v.min_df,
+                v.max_df,
+                v.max_features.map_or("none".to_owned(), |n| n.to_string()),
+                v.sublinear_tf,
+                v.use_idf
             ),
-        );
-        let counts: Vec<String> = self
-            .labels
-            .iter()
-            .zip(meta.label_counts.iter().chain(std::iter::repeat(&0)))
-            .map(|(l, n)| format!("{l} ({n})"))
-            .collect();
-        line("labels", counts.join(", "));
-        line(
-            "training data",
-            format!(
-                "{} ({} rows, sha256 {})",
-                meta.training_data, meta.training_rows, meta.training_sha256
-            ),
-        );
-        line(
-            "created",
-            format!("{} by stance {}", meta.created, meta.stance_version),
-        );
-        for group in &self.strongest_terms {
-            out.push_str(&format!("\nstrongest terms for {}:\n", group.label));
-            for (term, weight) in &group.terms {
-                out.push_str(&format!("  {weight:>8.3}  {term}\n"));
-            }
-        }
-        out
-    }
+        ),
+    ]
 }
 
 #[cfg(test)]

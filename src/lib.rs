@@ -5,8 +5,8 @@
 //! [`analysis`] turns a sentence into terms, [`features`] turns terms into
 //! TF-IDF vectors, [`model`] holds the linfa classifiers, [`data`] reads
 //! labelled CSV, [`train`] fits a [`StanceModel`], [`persist`] saves and loads
-//! model files, [`evaluate`] measures a model and [`classify`] labels the
-//! sentences of new articles.
+//! model files, [`evaluate`] measures a model, [`report`] draws its figures
+//! for people and [`classify`] labels the sentences of new articles.
 //!
 //! ```
 //! use stance::{classify_text, data::{LabelledData, LabelledExample}, train, NoProgress, TrainConfig};
@@ -34,6 +34,7 @@
 //! ```
 
 pub mod analysis;
+pub mod charts;
 pub mod classify;
 pub mod data;
 pub mod error;
@@ -45,6 +46,7 @@ pub mod model;
 pub mod persist;
 pub mod pipeline;
 pub mod progress;
+pub mod report;
 pub mod sentences;
 pub mod train;
 

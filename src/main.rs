@@ -13,15 +13,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use stance::analysis::{AnalyzerConfig, Language, NgramRange, StopWords};
-use stance::data::{CsvColumns, read_labelled_csv};
+use stance::data::{CsvColumns, LabelledData, read_labelled_csv};
 use stance::evaluate::{evaluate_rows, predict_rows, write_row_predictions};
-use stance::explain::ModelCard;
+use stance::explain::{ModelCard, misclassified};
 use stance::features::VectorizerParams;
 use stance::learning_curve::learning_curve;
 use stance::{
     Algorithm, ClassWeight, ClassifierParams, Error, OutputFormat, PredictionWriter, Progress,
     Result, StanceModel, TrainConfig, classify_reader, cross_validate, open_article, persist,
-    train,
+    report, train,
 };
 
 #[derive(Parser)]
@@ -126,6 +126,10 @@ struct EvaluateCommand {
     /// Also write every row's gold and predicted label to this CSV.
     #[arg(long, value_name = "FILE.csv")]
     predictions: Option<PathBuf>,
+    /// Also write an HTML report (report.html) and the figures
+    /// (metrics.json) into this directory.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -143,6 +147,10 @@ struct CrossValidateCommand {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
+    /// Also write an HTML report (report.html) and the figures
+    /// (metrics.json) into this directory.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -379,6 +387,17 @@ fn run_evaluate(cmd: EvaluateCommand) -> Result<()> {
         persist::write_atomically(path, &bytes)?;
     }
     let evaluation = evaluate_rows(&rows);
+    if let Some(dir) = &cmd.report {
+        let analyzer = model.analyzer()?;
+        let errors = misclassified(&model, &analyzer, &rows, REPORT_TERMS);
+        let html = report::evaluation_html(
+            &ModelCard::new(&model, REPORT_TERMS),
+            &data_summary(&data),
+            &evaluation,
+            &errors,
+        );
+        report::write_report(dir, &html, &evaluation)?;
+    }
     let report = match cmd.format {
         ReportFormat::Text => evaluation.to_text(),
         ReportFormat::Markdown => evaluation.to_markdown(),
@@ -392,11 +411,26 @@ fn run_cross_validate(cmd: CrossValidateCommand) -> Result<()> {
     let data = read_labelled_csv(&cmd.data, &cmd.columns.to_columns())?;
     let progress = TerminalProgress::new();
     let result = cross_validate(&data, &config, cmd.folds, &progress)?;
+    if let Some(dir) = &cmd.report {
+        let html = report::cross_validation_html(&config, &data_summary(&data), &result);
+        report::write_report(dir, &html, &result)?;
+    }
     let report = match cmd.format {
         ReportFormat::Json => json_line(&result),
         ReportFormat::Text | ReportFormat::Markdown => result.to_text(),
     };
     write_stdout(report.as_bytes())
+}
+
+/// Terms shown per misclassified row in a report.
+const REPORT_TERMS: usize = 6;
+
+fn data_summary(data: &LabelledData) -> report::DataSummary {
+    report::DataSummary {
+        path: data.path.display().to_string(),
+        rows: data.examples.len(),
+        sha256: data.sha256.clone(),
+    }
 }
 
 fn run_classify(cmd: ClassifyCommand) -> Result<()> {
