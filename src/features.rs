@@ -1,10 +1,12 @@
 //! Bag-of-words features: vocabulary, term counts, TF-IDF and L2 norm.
 //!
 //! A document is held as a [`SparseRow`] (sorted column indices and values),
-//! because a sentence uses a few dozen of tens of thousands of terms. Dense
-//! ndarray matrices, which linfa models take, are built only for a batch of
-//! rows at a time ([`to_dense`]), so classifying a large input never holds a
-//! document-by-vocabulary matrix for more than one batch.
+//! because a sentence uses a few dozen of tens of thousands of terms, and a
+//! training set as a [`SparseMatrix`] (the rows stacked, CSR). Dense ndarray
+//! matrices, which linfa models take, are built only for a batch of rows at
+//! a time ([`to_dense`], [`SparseMatrix::dense_rows`]), so neither training
+//! nor classifying holds a document-by-vocabulary matrix (except for the
+//! SVM, see [`crate::model::Classifier::fit_sparse`]).
 //!
 //! Columns are the selected terms in byte order, so the same training data
 //! always gives the same columns, whatever the hash seed.
@@ -234,6 +236,104 @@ fn smooth_idf(n_docs: usize, df: usize) -> f64 {
     ((1.0 + n_docs as f64) / (1.0 + df as f64)).ln() + 1.0
 }
 
+/// Sparse rows stacked in compressed sparse row (CSR) form: the training
+/// matrix, held in memory proportional to its non-zero entries instead of
+/// rows x vocabulary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SparseMatrix {
+    /// Row `i` is `indices[indptr[i]..indptr[i + 1]]` (and `values` alike).
+    indptr: Vec<usize>,
+    indices: Vec<u32>,
+    values: Vec<f64>,
+    n_cols: usize,
+}
+
+impl SparseMatrix {
+    /// Stacks `rows` (each with sorted column indices below `n_cols`).
+    pub fn from_rows<'a>(rows: impl IntoIterator<Item = &'a SparseRow>, n_cols: usize) -> Self {
+        let mut matrix = SparseMatrix {
+            indptr: vec![0],
+            indices: Vec::new(),
+            values: Vec::new(),
+            n_cols,
+        };
+        for row in rows {
+            debug_assert!(row.indices.iter().all(|&c| (c as usize) < n_cols));
+            matrix.indices.extend_from_slice(&row.indices);
+            matrix.values.extend_from_slice(&row.values);
+            matrix.indptr.push(matrix.indices.len());
+        }
+        matrix
+    }
+
+    pub fn n_rows(&self) -> usize {
+        self.indptr.len() - 1
+    }
+
+    pub fn n_cols(&self) -> usize {
+        self.n_cols
+    }
+
+    /// Number of stored (non-zero) entries.
+    pub fn nnz(&self) -> usize {
+        self.indices.len()
+    }
+
+    /// Column indices and values of row `i`.
+    pub fn row(&self, i: usize) -> (&[u32], &[f64]) {
+        let range = self.indptr[i]..self.indptr[i + 1];
+        (&self.indices[range.clone()], &self.values[range])
+    }
+
+    /// The transpose, also in CSR form: its row `j` lists column `j` of
+    /// `self`, with row indices in increasing order.
+    pub fn transpose(&self) -> SparseMatrix {
+        let mut counts = vec![0usize; self.n_cols + 1];
+        for &c in &self.indices {
+            counts[c as usize + 1] += 1;
+        }
+        for j in 0..self.n_cols {
+            counts[j + 1] += counts[j];
+        }
+        let indptr = counts.clone();
+        let mut next = counts;
+        let mut indices = vec![0u32; self.nnz()];
+        let mut values = vec![0.0; self.nnz()];
+        for i in 0..self.n_rows() {
+            let (cols, vals) = self.row(i);
+            for (&c, &v) in cols.iter().zip(vals) {
+                let slot = &mut next[c as usize];
+                indices[*slot] = i as u32;
+                values[*slot] = v;
+                *slot += 1;
+            }
+        }
+        SparseMatrix {
+            indptr,
+            indices,
+            values,
+            n_cols: self.n_rows(),
+        }
+    }
+
+    /// Rows `range` as a dense `range.len() x n_cols` matrix for linfa.
+    pub fn dense_rows(&self, range: std::ops::Range<usize>) -> Array2<f64> {
+        let mut dense = Array2::zeros((range.len(), self.n_cols));
+        for (mut out, i) in dense.rows_mut().into_iter().zip(range) {
+            let (cols, vals) = self.row(i);
+            for (&c, &v) in cols.iter().zip(vals) {
+                out[c as usize] = v;
+            }
+        }
+        dense
+    }
+
+    /// The whole matrix, dense.
+    pub fn to_dense(&self) -> Array2<f64> {
+        self.dense_rows(0..self.n_rows())
+    }
+}
+
 /// Stacks sparse rows into a dense `rows x n_features` matrix for linfa.
 pub fn to_dense(rows: &[SparseRow], n_features: usize) -> Array2<f64> {
     let mut dense = Array2::zeros((rows.len(), n_features));
@@ -332,6 +432,27 @@ mod tests {
         assert_eq!(dense[[0, 2]], 1.0);
         assert_eq!(dense[[1, 0]], 1.0);
         assert_eq!(dense.sum(), 2.0);
+    }
+
+    #[test]
+    fn sparse_matrix_rows_transpose_and_dense_agree() {
+        let v = TfidfVectorizer::fit(&docs(&["a b", "b c", "c d"]), params(1)).unwrap();
+        let rows = [
+            v.transform(&["c", "a"]),
+            v.transform(&["zzz"]),
+            v.transform(&["d", "b", "b"]),
+        ];
+        let matrix = SparseMatrix::from_rows(&rows, v.n_features());
+        assert_eq!((matrix.n_rows(), matrix.n_cols(), matrix.nnz()), (3, 4, 4));
+        assert_eq!(matrix.to_dense(), to_dense(&rows, v.n_features()));
+        assert_eq!(matrix.row(1), (&[][..], &[][..]));
+        let t = matrix.transpose();
+        assert_eq!((t.n_rows(), t.n_cols()), (4, 3));
+        assert_eq!(t.to_dense(), matrix.to_dense().t());
+        assert_eq!(
+            matrix.dense_rows(2..3),
+            matrix.to_dense().slice(ndarray::s![2..3, ..])
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //!
 //! Pipeline, one module per stage: [`sentences`] splits articles,
 //! [`analysis`] turns a sentence into terms, [`features`] turns terms into
-//! TF-IDF vectors, [`model`] holds the linfa classifiers, [`data`] reads
+//! TF-IDF vectors, [`model`] holds the linfa classifiers ([`logistic`] fits
+//! logistic regression on sparse rows), [`data`] reads
 //! labelled CSV, [`train`] fits a [`StanceModel`], [`persist`] saves and loads
 //! model files, [`evaluate`] measures a model, [`report`] draws its figures
 //! for people and [`classify`] labels the sentences of new articles.
@@ -42,6 +43,7 @@ pub mod evaluate;
 pub mod explain;
 pub mod features;
 pub mod learning_curve;
+pub mod logistic;
 pub mod model;
 pub mod persist;
 pub mod pipeline;

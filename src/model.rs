@@ -21,6 +21,10 @@ use ndarray::{Array1, Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::features::SparseMatrix;
+
+/// Rows per dense batch when fitting naive Bayes.
+pub const NB_BATCH_ROWS: usize = 1024;
 
 /// The learning algorithm, as named on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,12 +140,7 @@ impl Classifier {
         y: &[usize],
         n_classes: usize,
     ) -> Result<Self> {
-        params.validate()?;
-        if n_classes < 2 {
-            return Err(Error::Training(format!(
-                "need at least 2 classes, found {n_classes}"
-            )));
-        }
+        check_fit_inputs(params, n_classes)?;
         let targets = Array1::from(y.to_vec());
         // Views with a local lifetime: linfa's datasets tie records and targets together.
         let x = x.view();
@@ -176,6 +175,51 @@ impl Classifier {
                 })
                 .collect::<Result<Vec<_>>>()
                 .map(Classifier::LinearSvm),
+        }
+    }
+
+    /// Fits a classifier on the sparse rows of `x` and class indices `y`,
+    /// which must use every index in `0..n_classes`.
+    ///
+    /// Logistic regression is fitted on the sparse rows themselves
+    /// ([`crate::logistic`]: linfa's objective and solver, memory
+    /// proportional to the non-zero entries). Naive Bayes is fitted by
+    /// linfa in dense batches of [`NB_BATCH_ROWS`] rows (its counts add up,
+    /// so memory is one batch). The SVM gets the whole matrix dense, as
+    /// linfa-svm needs; its SMO solver is quadratic in the rows anyway.
+    pub fn fit_sparse(
+        params: &ClassifierParams,
+        x: &SparseMatrix,
+        y: &[usize],
+        n_classes: usize,
+    ) -> Result<Self> {
+        check_fit_inputs(params, n_classes)?;
+        match params.algorithm {
+            Algorithm::LogisticRegression => {
+                crate::logistic::fit(x, y, n_classes, 1.0 / params.c, params.max_iterations)
+                    .map(Classifier::LogisticRegression)
+            }
+            Algorithm::NaiveBayes => {
+                let nb = MultinomialNbParams::new()
+                    .alpha(params.smoothing)
+                    .check()
+                    .map_err(|e| Error::Training(e.to_string()))?;
+                let mut fitted = None;
+                for start in (0..x.n_rows()).step_by(NB_BATCH_ROWS) {
+                    let end = (start + NB_BATCH_ROWS).min(x.n_rows());
+                    let records = x.dense_rows(start..end);
+                    let targets = Array1::from(y[start..end].to_vec());
+                    let dataset = DatasetView::new(records.view(), targets.view());
+                    fitted = nb
+                        .fit_with(fitted, &dataset)
+                        .map_err(|e| Error::Training(e.to_string()))?;
+                }
+                let fitted = fitted.ok_or_else(|| Error::Training("no rows".to_owned()))?;
+                NaiveBayes::try_from(fitted)
+                    .map_err(Error::Training)
+                    .map(Classifier::NaiveBayes)
+            }
+            Algorithm::LinearSvm => Classifier::fit(params, x.to_dense().view(), y, n_classes),
         }
     }
 
@@ -322,6 +366,17 @@ impl Classifier {
         }
         Ok(())
     }
+}
+
+/// What both fits require before touching the data.
+fn check_fit_inputs(params: &ClassifierParams, n_classes: usize) -> Result<()> {
+    params.validate()?;
+    if n_classes < 2 {
+        return Err(Error::Training(format!(
+            "need at least 2 classes, found {n_classes}"
+        )));
+    }
+    Ok(())
 }
 
 /// A linear decision function: `n_features x n_classes` weights and a bias

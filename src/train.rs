@@ -1,7 +1,8 @@
 //! Training: labelled texts in, a [`StanceModel`] out.
 //!
 //! Steps: analyse every text (in parallel), choose the vocabulary, build
-//! TF-IDF rows, optionally rebalance the classes, fit the linfa classifier.
+//! TF-IDF rows, optionally rebalance the classes, fit the linfa classifier
+//! on the sparse training matrix ([`Classifier::fit_sparse`]).
 //! Everything is deterministic for a given configuration and seed: the
 //! vocabulary is sorted, the rebalancing draws from a seeded ChaCha RNG, and
 //! the solvers are deterministic.
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::{Analyzer, AnalyzerConfig};
 use crate::data::LabelledData;
 use crate::error::{Error, Result};
-use crate::features::{SparseRow, TfidfVectorizer, VectorizerParams, to_dense};
+use crate::features::{SparseMatrix, SparseRow, TfidfVectorizer, VectorizerParams};
 use crate::model::{Classifier, ClassifierParams};
 use crate::pipeline::{ModelMetadata, StanceModel};
 use crate::progress::Progress;
@@ -155,14 +156,12 @@ pub fn fit(
     drop(documents);
 
     let order = training_order(targets, n_classes, config.class_weight, config.seed);
-    let selected: Vec<SparseRow> = order.iter().map(|&i| rows[i].clone()).collect();
+    let x = SparseMatrix::from_rows(order.iter().map(|&i| &rows[i]), vectorizer.n_features());
     let selected_targets: Vec<usize> = order.iter().map(|&i| targets[i]).collect();
     drop(rows);
-    let x = to_dense(&selected, vectorizer.n_features());
-    drop(selected);
 
     progress.start("fitting", None);
-    let classifier = Classifier::fit(&config.classifier, x.view(), &selected_targets, n_classes);
+    let classifier = Classifier::fit_sparse(&config.classifier, &x, &selected_targets, n_classes);
     progress.finish();
     Ok(FittedParts {
         vectorizer,
