@@ -62,20 +62,81 @@ impl LabelledData {
 /// columns that exist), invalid UTF-8, a row with the wrong number of
 /// fields, an empty text or label, or a file without data rows.
 pub fn read_labelled_csv(path: &Path, columns: &CsvColumns) -> Result<LabelledData> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(Error::data(
-            path,
-            None,
-            None,
-            "is a directory, not a CSV file",
-        ));
-    }
-    read_labelled(BufReader::new(file), path, columns)
+    read_labelled(open_csv(path)?, path, columns)
 }
 
 /// Reads labelled CSV from any reader; `path` names it in errors.
 pub fn read_labelled<R: Read>(input: R, path: &Path, columns: &CsvColumns) -> Result<LabelledData> {
+    let table = read_columns(
+        input,
+        path,
+        &[
+            Column::required("text", &columns.text),
+            Column::required("label", &columns.label),
+        ],
+    )?;
+    let examples = table
+        .rows
+        .into_iter()
+        .map(|row| {
+            let [text, label]: [String; 2] = row.fields.try_into().expect("two columns read");
+            LabelledExample {
+                text,
+                label: label.trim().to_owned(),
+                line: row.line,
+            }
+        })
+        .collect();
+    Ok(LabelledData {
+        path: path.to_owned(),
+        examples,
+        sha256: table.sha256,
+    })
+}
+
+/// A column to read: its name in the header, and the role it plays, which
+/// names it in messages ("empty text").
+#[derive(Debug, Clone, Copy)]
+pub struct Column<'a> {
+    pub role: &'a str,
+    pub name: &'a str,
+    /// Whether an empty (or all-blank) value is an error.
+    pub required: bool,
+}
+
+impl<'a> Column<'a> {
+    /// A column whose every value must be non-blank.
+    pub fn required(role: &'a str, name: &'a str) -> Self {
+        Column {
+            role,
+            name,
+            required: true,
+        }
+    }
+}
+
+/// One data row: the values of the requested columns, in request order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvRow {
+    /// The line the row starts on (1 is the header).
+    pub line: u64,
+    pub fields: Vec<String>,
+}
+
+/// The requested columns of a CSV file, with the SHA-256 of its bytes.
+#[derive(Debug, Clone)]
+pub struct CsvTable {
+    pub rows: Vec<CsvRow>,
+    pub sha256: String,
+}
+
+/// Reads `columns` of a CSV with a header row in one streaming pass that
+/// also hashes the bytes.
+///
+/// Errors name the file, line and column: a missing column (listing the
+/// columns that exist), invalid UTF-8, a NUL byte, a row with the wrong
+/// number of fields, a blank required value, or a file without data rows.
+pub fn read_columns<R: Read>(input: R, path: &Path, columns: &[Column]) -> Result<CsvTable> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(HashingReader::new(input));
@@ -96,10 +157,12 @@ pub fn read_labelled<R: Read>(input: R, path: &Path, columns: &CsvColumns) -> Re
         .iter()
         .map(|h| String::from_utf8_lossy(h).trim().to_owned())
         .collect();
-    let text_index = find_column(path, &header_names, &columns.text)?;
-    let label_index = find_column(path, &header_names, &columns.label)?;
+    let indices = columns
+        .iter()
+        .map(|c| find_column(path, &header_names, c.name))
+        .collect::<Result<Vec<usize>>>()?;
 
-    let mut examples = Vec::new();
+    let mut rows = Vec::new();
     let mut record = csv::ByteRecord::new();
     loop {
         match reader.read_byte_record(&mut record) {
@@ -108,32 +171,22 @@ pub fn read_labelled<R: Read>(input: R, path: &Path, columns: &CsvColumns) -> Re
             Err(e) => return Err(csv_error(path, e)),
         }
         let line = record.position().map_or(0, |p| p.line());
-        let text = field(path, &record, text_index, &columns.text, line)?;
-        let label = field(path, &record, label_index, &columns.label, line)?;
-        if text.trim().is_empty() {
-            return Err(Error::data(
-                path,
-                Some(line),
-                Some(&columns.text),
-                "empty text",
-            ));
+        let mut fields = Vec::with_capacity(columns.len());
+        for (column, &index) in columns.iter().zip(&indices) {
+            let value = field(path, &record, index, column.name, line)?;
+            if column.required && value.trim().is_empty() {
+                return Err(Error::data(
+                    path,
+                    Some(line),
+                    Some(column.name),
+                    format!("empty {}", column.role),
+                ));
+            }
+            fields.push(value);
         }
-        let label = label.trim();
-        if label.is_empty() {
-            return Err(Error::data(
-                path,
-                Some(line),
-                Some(&columns.label),
-                "empty label",
-            ));
-        }
-        examples.push(LabelledExample {
-            text,
-            label: label.to_owned(),
-            line,
-        });
+        rows.push(CsvRow { line, fields });
     }
-    if examples.is_empty() {
+    if rows.is_empty() {
         return Err(Error::data(
             path,
             None,
@@ -141,12 +194,24 @@ pub fn read_labelled<R: Read>(input: R, path: &Path, columns: &CsvColumns) -> Re
             "no data rows after the header",
         ));
     }
-    let sha256 = reader.into_inner().finish_hex();
-    Ok(LabelledData {
-        path: path.to_owned(),
-        examples,
-        sha256,
+    Ok(CsvTable {
+        rows,
+        sha256: reader.into_inner().finish_hex(),
     })
+}
+
+/// Opens a CSV file for [`read_columns`], refusing a directory.
+pub fn open_csv(path: &Path) -> Result<BufReader<File>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(Error::data(
+            path,
+            None,
+            None,
+            "is a directory, not a CSV file",
+        ));
+    }
+    Ok(BufReader::new(file))
 }
 
 fn find_column(path: &Path, headers: &[String], name: &str) -> Result<usize> {

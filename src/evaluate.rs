@@ -44,9 +44,53 @@ pub struct Evaluation {
     pub n: usize,
     pub accuracy: f64,
     pub macro_f1: f64,
+    /// The Fake News Challenge (FNC-1) score as a percentage of the best
+    /// possible, present when the labels are FNC-1's (see [`fnc_score`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fnc_score: Option<f64>,
     pub weighted_f1: f64,
     pub per_class: BTreeMap<String, ClassMetrics>,
     pub confusion: Confusion,
+}
+
+/// FNC-1's labels: the three related stances and `unrelated`.
+pub const FNC_LABELS: [&str; 4] = ["agree", "disagree", "discuss", "unrelated"];
+
+/// The official FNC-1 score of a confusion matrix, as a percentage of the
+/// score perfect predictions would get, or `None` unless every label is one
+/// of [`FNC_LABELS`] and `unrelated` is among the gold labels.
+///
+/// Per pair: 0.25 when related-or-not is right (agree, disagree and discuss
+/// all count as related), and a further 0.75 when a related gold label is
+/// predicted exactly.
+pub fn fnc_score(confusion: &Confusion) -> Option<f64> {
+    if !confusion
+        .labels
+        .iter()
+        .all(|l| FNC_LABELS.contains(&l.as_str()))
+    {
+        return None;
+    }
+    let unrelated = confusion.labels.iter().position(|l| l == "unrelated")?;
+    let (mut score, mut best) = (0.0, 0.0);
+    for (gold, row) in confusion.matrix.iter().enumerate() {
+        for (predicted, &count) in row.iter().enumerate() {
+            let count = count as f64;
+            let gold_related = gold != unrelated;
+            let predicted_related = predicted != unrelated;
+            best += if gold_related { count } else { 0.25 * count };
+            if gold_related == predicted_related {
+                score += 0.25 * count;
+            }
+            if gold_related && gold == predicted {
+                score += 0.75 * count;
+            }
+        }
+    }
+    if best == 0.0 {
+        return None;
+    }
+    Some(100.0 * score / best)
 }
 
 impl Evaluation {
@@ -95,13 +139,15 @@ impl Evaluation {
             per_class.values().map(|m| m.f1 * m.support as f64).sum(),
             n as f64,
         );
+        let confusion = Confusion { labels, matrix };
         Evaluation {
             n,
             accuracy: ratio(correct as f64, n as f64),
             macro_f1,
+            fnc_score: fnc_score(&confusion),
             weighted_f1,
             per_class,
-            confusion: Confusion { labels, matrix },
+            confusion,
         }
     }
 
@@ -111,6 +157,9 @@ impl Evaluation {
         let _ = writeln!(out, "n            {}", self.n);
         let _ = writeln!(out, "accuracy     {:.4}", self.accuracy);
         let _ = writeln!(out, "macro_f1     {:.4}", self.macro_f1);
+        if let Some(score) = self.fnc_score {
+            let _ = writeln!(out, "fnc_score    {score:.2}");
+        }
         let _ = writeln!(out, "weighted_f1  {:.4}", self.weighted_f1);
         let width = self.label_width();
         let _ = writeln!(
@@ -148,6 +197,9 @@ impl Evaluation {
         let _ = writeln!(out, "| n | {} |", self.n);
         let _ = writeln!(out, "| accuracy | {:.4} |", self.accuracy);
         let _ = writeln!(out, "| macro F1 | {:.4} |", self.macro_f1);
+        if let Some(score) = self.fnc_score {
+            let _ = writeln!(out, "| FNC score | {score:.2} |");
+        }
         let _ = writeln!(out, "| weighted F1 | {:.4} |", self.weighted_f1);
         let _ = writeln!(
             out,
@@ -480,6 +532,31 @@ pub fn cross_validate(
 mod tests {
     use super::*;
     use crate::data::LabelledExample;
+
+    #[test]
+    fn fnc_score_follows_the_official_weights() {
+        // gold: 2 unrelated, agree, discuss; predictions: one unrelated right,
+        // one unrelated called discuss, agree right, discuss called agree.
+        let gold = ["unrelated", "unrelated", "agree", "discuss"];
+        let predicted = ["unrelated", "discuss", "agree", "agree"];
+        let e = Evaluation::from_labels(&gold, &predicted);
+        // score: 0.25 + 0 + (0.25 + 0.75) + 0.25 = 1.5; best: 0.25 * 2 + 1 + 1 = 2.5
+        assert!((e.fnc_score.unwrap() - 60.0).abs() < 1e-9);
+        assert!(
+            Evaluation::from_labels(&["agree"], &["agree"])
+                .fnc_score
+                .is_none()
+        );
+        assert!(
+            Evaluation::from_labels(&["unrelated", "neutral"], &["unrelated", "neutral"])
+                .fnc_score
+                .is_none()
+        );
+        let json = serde_json::to_string(&e).unwrap();
+        assert!(json.contains(r#""macro_f1":"#) && json.contains(r#""fnc_score":60.0"#));
+        let plain = serde_json::to_string(&Evaluation::from_labels(&["a"], &["a"])).unwrap();
+        assert!(!plain.contains("fnc_score"));
+    }
 
     #[test]
     fn metrics_match_hand_computation() {

@@ -45,6 +45,7 @@ pub mod features;
 pub mod learning_curve;
 pub mod logistic;
 pub mod model;
+pub mod pairs;
 pub mod persist;
 pub mod pipeline;
 pub mod progress;

@@ -14,10 +14,16 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use stance::analysis::{AnalyzerConfig, Language, NgramRange, StopWords};
 use stance::data::{CsvColumns, LabelledData, read_labelled_csv};
-use stance::evaluate::{evaluate_rows, predict_rows, write_row_predictions};
-use stance::explain::{ModelCard, misclassified};
+use stance::evaluate::{RowPrediction, evaluate_rows, predict_rows, write_row_predictions};
+use stance::explain::{Explanation, Misclassified, ModelCard, misclassified};
 use stance::features::VectorizerParams;
 use stance::learning_curve::learning_curve;
+use stance::pairs::output as pair_output;
+use stance::pairs::{
+    Fnc1Columns, PairColumns, PairData, PairModel, Stages, read_fnc1, read_pair_csv, train_pairs,
+};
+use stance::persist::LoadedModel;
+use stance::pipeline::argmax;
 use stance::{
     Algorithm, ClassWeight, ClassifierParams, Error, OutputFormat, PredictionWriter, Progress,
     Result, StanceModel, TrainConfig, classify_reader, cross_validate, open_article, persist,
@@ -107,6 +113,12 @@ struct TrainCommand {
     #[command(flatten)]
     columns: ColumnArgs,
     #[command(flatten)]
+    pairs: PairArgs,
+    /// For pairs: the sentence model that scores the article's sentences
+    /// [default: the built-in default model]
+    #[arg(long, value_name = "FILE.model")]
+    sentence_model: Option<PathBuf>,
+    #[command(flatten)]
     settings: TrainArgs,
 }
 
@@ -120,6 +132,8 @@ struct EvaluateCommand {
     data: PathBuf,
     #[command(flatten)]
     columns: ColumnArgs,
+    #[command(flatten)]
+    pairs: PairArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
@@ -168,6 +182,13 @@ struct ClassifyCommand {
     /// Terms per explanation.
     #[arg(long, default_value_t = 5)]
     explain_terms: usize,
+    /// Classify each article as a whole against this claim (needs a pair
+    /// model): its stance and the sentences nearest the claim.
+    #[arg(long)]
+    claim: Option<String>,
+    /// With --claim: sentences to show per article.
+    #[arg(long, default_value_t = 3)]
+    sentences: usize,
     /// Plain-text articles; `-` or none reads standard input.
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
@@ -175,12 +196,61 @@ struct ClassifyCommand {
 
 #[derive(Args)]
 struct ColumnArgs {
-    /// Name of the column that holds the text.
-    #[arg(long, default_value = "text")]
-    text_column: String,
-    /// Name of the column that holds the label.
-    #[arg(long, default_value = "label")]
-    label_column: String,
+    /// Name of the column that holds the text [default: text]
+    #[arg(long)]
+    text_column: Option<String>,
+    /// Name of the column that holds the label [default: label; Stance with --bodies]
+    #[arg(long)]
+    label_column: Option<String>,
+}
+
+/// Claim-article pairs instead of sentences.
+#[derive(Args)]
+struct PairArgs {
+    /// Pairs in one CSV: the column holding the claim (the article is in
+    /// --text-column) [default with --bodies: Headline]
+    #[arg(long)]
+    claim_column: Option<String>,
+    /// Pairs in FNC-1's layout: --data is the stances CSV (claim, body id,
+    /// label) and this the bodies CSV, joined on --body-id-column.
+    #[arg(long, value_name = "FILE.csv")]
+    bodies: Option<PathBuf>,
+    /// With --bodies: the body id column of both files.
+    #[arg(long, default_value = "Body ID")]
+    body_id_column: String,
+    /// With --bodies: the body text column of the bodies file.
+    #[arg(long, default_value = "articleBody")]
+    body_column: String,
+}
+
+impl PairArgs {
+    fn is_pair(&self) -> bool {
+        self.claim_column.is_some() || self.bodies.is_some()
+    }
+
+    fn read(&self, data: &Path, columns: &ColumnArgs) -> Result<PairData> {
+        match &self.bodies {
+            Some(bodies) => {
+                let defaults = Fnc1Columns::default();
+                let fnc = Fnc1Columns {
+                    claim: self.claim_column.clone().unwrap_or(defaults.claim),
+                    body_id: self.body_id_column.clone(),
+                    label: columns.label_column.clone().unwrap_or(defaults.label),
+                    body: self.body_column.clone(),
+                };
+                read_fnc1(data, bodies, &fnc)
+            }
+            None => {
+                let plain = columns.to_columns();
+                let pair = PairColumns {
+                    claim: self.claim_column.clone().unwrap_or_default(),
+                    text: plain.text,
+                    label: plain.label,
+                };
+                read_pair_csv(data, &pair)
+            }
+        }
+    }
 }
 
 /// Training settings shared by `train` and `cross-validate`.
@@ -328,8 +398,14 @@ impl TrainArgs {
 impl ColumnArgs {
     fn to_columns(&self) -> CsvColumns {
         CsvColumns {
-            text: self.text_column.clone(),
-            label: self.label_column.clone(),
+            text: self
+                .text_column
+                .clone()
+                .unwrap_or_else(|| "text".to_owned()),
+            label: self
+                .label_column
+                .clone()
+                .unwrap_or_else(|| "label".to_owned()),
         }
     }
 }
@@ -358,44 +434,113 @@ fn main() -> ExitCode {
 }
 
 fn run_train(cmd: TrainCommand) -> Result<()> {
+    if cmd.pairs.is_pair() {
+        return run_train_pairs(cmd);
+    }
     let config = cmd.settings.to_config()?;
     let started = Instant::now();
     let data = read_labelled_csv(&cmd.data, &cmd.columns.to_columns())?;
     let progress = TerminalProgress::new();
     let model = train(&data, &config, &progress)?;
     persist::save(&model, &cmd.out)?;
-    let summary = format!(
-        "trained {} on {} rows, {} classes ({}), vocabulary {} terms, in {:.1} s -> {}\n",
-        config.classifier.algorithm,
-        data.examples.len(),
-        model.labels.len(),
-        model.labels.join(", "),
+    let shape = format!("{} rows", data.examples.len());
+    write_train_summary(
+        &config,
+        &shape,
+        &model.labels,
         model.vectorizer.n_features(),
+        started,
+        &cmd.out,
+    )
+}
+
+/// The one line `train` prints.
+fn write_train_summary(
+    config: &TrainConfig,
+    shape: &str,
+    labels: &[String],
+    vocabulary: usize,
+    started: Instant,
+    out: &Path,
+) -> Result<()> {
+    let summary = format!(
+        "trained {} on {shape}, {} classes ({}), vocabulary {vocabulary} terms, in {:.1} s -> {}\n",
+        config.classifier.algorithm,
+        labels.len(),
+        labels.join(", "),
         started.elapsed().as_secs_f64(),
-        cmd.out.display()
+        out.display()
     );
     write_stdout(summary.as_bytes())
 }
 
+fn run_train_pairs(cmd: TrainCommand) -> Result<()> {
+    let config = cmd.settings.to_config()?;
+    let started = Instant::now();
+    let data = cmd.pairs.read(&cmd.data, &cmd.columns)?;
+    let sentence_model = load_model(cmd.sentence_model.as_deref())?;
+    let progress = TerminalProgress::new();
+    let model = train_pairs(&data, &config, sentence_model, &progress)?;
+    persist::save_pair(&model, &cmd.out)?;
+    let design = match model.stages {
+        Stages::Single(_) => "one stage",
+        Stages::TwoStage { .. } => "two stages",
+    };
+    let shape = format!(
+        "{} pairs ({} bodies, {design})",
+        data.examples.len(),
+        data.bodies.len()
+    );
+    write_train_summary(
+        &config,
+        &shape,
+        &model.labels,
+        model.vectorizer.n_features(),
+        started,
+        &cmd.out,
+    )
+}
+
 fn run_evaluate(cmd: EvaluateCommand) -> Result<()> {
-    let model = persist::load(&cmd.model)?;
+    let model = match persist::load_any(&cmd.model)? {
+        LoadedModel::Sentence(model) => *model,
+        LoadedModel::Pair(model) => return run_evaluate_pairs(&cmd, &model),
+    };
+    if cmd.pairs.is_pair() {
+        return Err(Error::InvalidParameter(format!(
+            "{} is a sentence model; --claim-column and --bodies need a pair model",
+            cmd.model.display()
+        )));
+    }
     let data = read_labelled_csv(&cmd.data, &cmd.columns.to_columns())?;
     let rows = predict_rows(&model, &data)?;
+    finish_evaluation(&cmd, &rows, &data_summary(&data), || {
+        let analyzer = model.analyzer()?;
+        Ok((
+            ModelCard::new(&model, REPORT_TERMS).fields(),
+            misclassified(&model, &analyzer, &rows, REPORT_TERMS),
+        ))
+    })
+}
+
+/// Writes what `evaluate` writes for `rows`: the predictions CSV and the
+/// report when asked for (`card_and_errors` makes the report's model card
+/// and explained errors), and the metrics on stdout.
+fn finish_evaluation(
+    cmd: &EvaluateCommand,
+    rows: &[RowPrediction],
+    data: &report::DataSummary,
+    card_and_errors: impl FnOnce() -> Result<(Vec<(&'static str, String)>, Vec<Misclassified>)>,
+) -> Result<()> {
     if let Some(path) = &cmd.predictions {
         let mut bytes = Vec::new();
-        write_row_predictions(&mut bytes, &rows).map_err(|e| Error::io(path, e))?;
+        write_row_predictions(&mut bytes, rows).map_err(|e| Error::io(path, e))?;
         persist::write_atomically(path, &bytes)?;
     }
-    let evaluation = evaluate_rows(&rows);
+    let evaluation = evaluate_rows(rows);
     if let Some(dir) = &cmd.report {
-        let analyzer = model.analyzer()?;
-        let errors = misclassified(&model, &analyzer, &rows, REPORT_TERMS);
-        let html = report::evaluation_html(
-            &ModelCard::new(&model, REPORT_TERMS),
-            &data_summary(&data),
-            &evaluation,
-            &errors,
-        );
+        let (card, errors) = card_and_errors()?;
+        let html = report::evaluation_html(&card, data, &evaluation, &errors);
         report::write_report(dir, &html, &evaluation)?;
     }
     let report = match cmd.format {
@@ -422,6 +567,106 @@ fn run_cross_validate(cmd: CrossValidateCommand) -> Result<()> {
     write_stdout(report.as_bytes())
 }
 
+fn run_evaluate_pairs(cmd: &EvaluateCommand, model: &PairModel) -> Result<()> {
+    if !cmd.pairs.is_pair() {
+        return Err(Error::InvalidParameter(format!(
+            "{} is a claim-article pair model: give --claim-column (one CSV) or --bodies (FNC-1 layout)",
+            cmd.model.display()
+        )));
+    }
+    let data = cmd.pairs.read(&cmd.data, &cmd.columns)?;
+    let predictor = model.predictor()?;
+    let probabilities = predictor.predict_data(&data);
+    let rows: Vec<RowPrediction> = data
+        .examples
+        .iter()
+        .zip(probabilities.outer_iter())
+        .map(|(example, scores)| {
+            let best = argmax(scores.iter().copied());
+            RowPrediction {
+                line: example.line,
+                text: example.claim.clone(),
+                gold: example.label.clone(),
+                predicted: model.labels[best].clone(),
+                confidence: scores[best],
+            }
+        })
+        .collect();
+    let summary = report::DataSummary {
+        path: data.path.display().to_string(),
+        rows: data.examples.len(),
+        sha256: data.sha256.clone(),
+    };
+    // Pair errors are listed without term explanations: a pair's score is
+    // not one linear function of the words.
+    finish_evaluation(cmd, &rows, &summary, || {
+        Ok((model.card_fields(), unexplained_errors(&rows)))
+    })
+}
+
+/// The misclassified rows, most confident first, without term explanations.
+fn unexplained_errors(rows: &[RowPrediction]) -> Vec<Misclassified> {
+    let mut errors: Vec<Misclassified> = rows
+        .iter()
+        .filter(|r| r.gold != r.predicted)
+        .map(|r| Misclassified {
+            line: r.line,
+            text: r.text.clone(),
+            gold: r.gold.clone(),
+            predicted: r.predicted.clone(),
+            confidence: r.confidence,
+            explanation: Explanation {
+                label: r.predicted.clone(),
+                runner_up: r.gold.clone(),
+                terms: Vec::new(),
+            },
+        })
+        .collect();
+    errors.sort_by(|a, b| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then(a.line.cmp(&b.line))
+    });
+    errors
+}
+
+fn run_classify_claim(cmd: &ClassifyCommand, claim: &str) -> Result<()> {
+    let Some(path) = cmd.model.as_deref() else {
+        return Err(Error::InvalidParameter(
+            "--claim needs a pair model: pass --model FILE.model (see `stance train --claim-column`)"
+                .to_owned(),
+        ));
+    };
+    if claim.trim().is_empty() {
+        return Err(Error::InvalidParameter("--claim is empty".to_owned()));
+    }
+    let model = persist::load_pair(path)?;
+    let predictor = model.predictor()?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    let stdin_only = [PathBuf::from("-")];
+    let files = if cmd.files.is_empty() {
+        &stdin_only[..]
+    } else {
+        &cmd.files[..]
+    };
+    for file in files {
+        let (source, text) = pair_output::read_article(file)?;
+        let stance =
+            pair_output::classify_article(&predictor, claim, &source, &text, cmd.sentences);
+        match cmd.format {
+            ClassifyFormat::Jsonl => pair_output::write_jsonl(&mut out, &stance),
+            ClassifyFormat::Text => pair_output::write_text(&mut out, &stance),
+            ClassifyFormat::Csv => {
+                return Err(Error::InvalidParameter(
+                    "--claim prints text or jsonl, not csv".to_owned(),
+                ));
+            }
+        }
+        .map_err(|e| Error::io("<stdout>", e))?;
+    }
+    out.flush().map_err(|e| Error::io("<stdout>", e))
+}
+
 /// Terms shown per misclassified row in a report.
 const REPORT_TERMS: usize = 6;
 
@@ -434,6 +679,9 @@ fn data_summary(data: &LabelledData) -> report::DataSummary {
 }
 
 fn run_classify(cmd: ClassifyCommand) -> Result<()> {
+    if let Some(claim) = &cmd.claim {
+        return run_classify_claim(&cmd, claim);
+    }
     let model = load_model(cmd.model.as_deref())?;
     let analyzer = model.analyzer()?;
     let format = match cmd.format {

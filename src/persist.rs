@@ -8,7 +8,7 @@
 //! | 4 | format version (currently 1) |
 //! | 8 | payload length in bytes |
 //! | 32 | SHA-256 of the payload |
-//! | n | payload: the [`StanceModel`] as JSON |
+//! | n | payload: the [`StanceModel`] as JSON, or `{"pair": `[`PairModel`]`}` |
 //!
 //! JSON is data only: loading never executes anything from the file. Object
 //! keys are written in sorted order (serde_json's map is a BTreeMap), which
@@ -21,10 +21,12 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::data::hex;
 use crate::error::{Error, Result};
+use crate::pairs::PairModel;
 use crate::pipeline::StanceModel;
 
 /// First bytes of every model file.
@@ -87,15 +89,100 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Loads a model file, checking magic, version, length, checksum and shapes.
 pub fn load(path: &Path) -> Result<StanceModel> {
+    from_bytes(&read_model_file(path)?, path)
+}
+
+/// A model file of either kind.
+#[derive(Debug, Clone)]
+pub enum LoadedModel {
+    /// Labels sentences.
+    Sentence(Box<StanceModel>),
+    /// Labels claim-article pairs.
+    Pair(Box<PairModel>),
+}
+
+/// What a pair model's payload starts with: the model wrapped in an object
+/// with the one key `pair`, so the two kinds cannot be mistaken.
+const PAIR_PREFIX: &[u8] = br#"{"pair":"#;
+
+#[derive(Serialize, Deserialize)]
+struct PairFile {
+    pair: PairModel,
+}
+
+/// Serialises a pair model to the bytes of a model file.
+pub fn pair_to_bytes(model: &PairModel) -> Result<Vec<u8>> {
+    let wrapped = serde_json::json!({ "pair": model });
+    let payload = serde_json::to_vec(&wrapped)
+        .map_err(|e| Error::Training(format!("cannot serialise the model: {e}")))?;
+    Ok(frame(&payload))
+}
+
+/// Writes a pair model to `path` atomically.
+pub fn save_pair(model: &PairModel, path: &Path) -> Result<()> {
+    write_atomically(path, &pair_to_bytes(model)?)
+}
+
+/// Loads a model file of either kind.
+pub fn load_any(path: &Path) -> Result<LoadedModel> {
+    let bytes = read_model_file(path)?;
+    let payload = checked_payload(&bytes, path)?;
+    if payload.starts_with(PAIR_PREFIX) {
+        parse_pair(payload, path).map(|m| LoadedModel::Pair(Box::new(m)))
+    } else {
+        parse_sentence(payload, path).map(|m| LoadedModel::Sentence(Box::new(m)))
+    }
+}
+
+/// Loads a pair model file.
+pub fn load_pair(path: &Path) -> Result<PairModel> {
+    match load_any(path)? {
+        LoadedModel::Pair(model) => Ok(*model),
+        LoadedModel::Sentence(_) => Err(Error::model(
+            path,
+            "this is a sentence model; a claim needs a pair model (trained with --claim-column or --bodies)",
+        )),
+    }
+}
+
+fn read_model_file(path: &Path) -> Result<Vec<u8>> {
     if path.is_dir() {
         return Err(Error::model(path, "is a directory, not a model file"));
     }
-    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-    from_bytes(&bytes, path)
+    fs::read(path).map_err(|e| Error::io(path, e))
 }
 
-/// Parses the bytes of a model file; `origin` names it in errors.
+/// Parses the bytes of a sentence model file; `origin` names it in errors.
 pub fn from_bytes(bytes: &[u8], origin: &Path) -> Result<StanceModel> {
+    let payload = checked_payload(bytes, origin)?;
+    if payload.starts_with(PAIR_PREFIX) {
+        return Err(Error::model(
+            origin,
+            "this is a claim-article pair model; use it with --claim (classify) or pair data (evaluate)",
+        ));
+    }
+    parse_sentence(payload, origin)
+}
+
+fn parse_sentence(payload: &[u8], origin: &Path) -> Result<StanceModel> {
+    let fail = |message: String| Error::model(origin, message);
+    let model: StanceModel =
+        serde_json::from_slice(payload).map_err(|e| fail(format!("malformed model: {e}")))?;
+    check(&model).map_err(fail)?;
+    Ok(model)
+}
+
+fn parse_pair(payload: &[u8], origin: &Path) -> Result<PairModel> {
+    let fail = |message: String| Error::model(origin, message);
+    let file: PairFile =
+        serde_json::from_slice(payload).map_err(|e| fail(format!("malformed model: {e}")))?;
+    check(&file.pair.sentence_model).map_err(|e| fail(format!("its sentence model: {e}")))?;
+    file.pair.check().map_err(fail)?;
+    Ok(file.pair)
+}
+
+/// Checks magic, version, length and checksum; returns the payload.
+fn checked_payload<'b>(bytes: &'b [u8], origin: &Path) -> Result<&'b [u8]> {
     let fail = |message: String| Error::model(origin, message);
     if bytes.is_empty() {
         return Err(fail("the file is empty".to_owned()));
@@ -137,10 +224,7 @@ pub fn from_bytes(bytes: &[u8], origin: &Path) -> Result<StanceModel> {
             hex(&Sha256::digest(payload))
         )));
     }
-    let model: StanceModel =
-        serde_json::from_slice(payload).map_err(|e| fail(format!("malformed model: {e}")))?;
-    check(&model).map_err(fail)?;
-    Ok(model)
+    Ok(payload)
 }
 
 /// Consistency checks that make prediction on a loaded model panic-free.

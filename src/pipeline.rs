@@ -37,6 +37,28 @@ pub struct ModelMetadata {
     pub created: String,
 }
 
+impl ModelMetadata {
+    /// Metadata of a model trained now with `config` on `training_rows`
+    /// rows of `training_data` (hashed `training_sha256`).
+    pub fn trained_now(
+        config: &TrainConfig,
+        training_data: String,
+        training_sha256: String,
+        training_rows: usize,
+        label_counts: Vec<usize>,
+    ) -> Self {
+        ModelMetadata {
+            config: config.clone(),
+            training_data,
+            training_sha256,
+            training_rows,
+            label_counts,
+            stance_version: env!("CARGO_PKG_VERSION").to_owned(),
+            created: crate::train::creation_time(),
+        }
+    }
+}
+
 /// A trained text classifier.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StanceModel {

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::charts::{BarGroup, confusion_heatmap, escape, grouped_bars};
 use crate::error::{Error, Result};
 use crate::evaluate::{CrossValidation, Evaluation, MeanStd};
-use crate::explain::{Misclassified, ModelCard, settings_fields};
+use crate::explain::{Misclassified, settings_fields};
 use crate::persist::write_atomically;
 use crate::train::TrainConfig;
 
@@ -38,13 +38,13 @@ pub struct DataSummary {
 
 /// The page for one model evaluated on one labelled CSV.
 pub fn evaluation_html(
-    card: &ModelCard,
+    card: &[(&str, String)],
     data: &DataSummary,
     evaluation: &Evaluation,
     errors: &[Misclassified],
 ) -> String {
     let mut page = open_page(&format!("stance evaluation: {}", data.path));
-    section_card(&mut page, "Model", &card.fields());
+    section_card(&mut page, "Model", card);
     section_data(&mut page, data);
     let _ = writeln!(page, "<h2>Headline</h2>\n<div class=\"headline\">");
     headline(&mut page, "rows", &evaluation.n.to_string());
@@ -58,6 +58,9 @@ pub fn evaluation_html(
         "macro F1",
         &format!("{:.3}", evaluation.macro_f1),
     );
+    if let Some(score) = evaluation.fnc_score {
+        headline(&mut page, "FNC score", &format!("{score:.2}"));
+    }
     headline(
         &mut page,
         "weighted F1",
@@ -191,7 +194,7 @@ table{border-collapse:collapse;font-size:.9rem}td,th{border-bottom:1px solid #ee
 th{background:#f6f6f6}td.num{text-align:right;font-variant-numeric:tabular-nums}\
 .headline{display:flex;gap:1rem;flex-wrap:wrap}.metric{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;min-width:8rem}\
 .metric b{display:block;font-size:1.6rem}.charts{display:flex;gap:2rem;flex-wrap:wrap;align-items:flex-start}\
-figure{margin:0;max-width:30rem}figcaption{font-size:.85rem;color:#555}\
+figure{margin:0;max-width:40rem}figcaption{font-size:.85rem;color:#555}\
 .term{display:inline-block;margin:0 .3rem .2rem 0;padding:0 .3rem;border-radius:3px;font-size:.8rem}\
 .towards{background:#fde0dd}.against{background:#e0f3db}code{font-size:.85rem;word-break:break-all}";
 
@@ -383,7 +386,7 @@ mod tests {
         let evaluation = crate::evaluate::evaluate_rows(&rows);
         let errors = misclassified(&model, &analyzer, &rows, 3);
         assert!(!errors.is_empty(), "{rows:?}");
-        let card = ModelCard::new(&model, 3);
+        let card = crate::explain::ModelCard::new(&model, 3).fields();
         let html = evaluation_html(&card, &summary(), &evaluation, &errors);
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert_eq!(html.matches("<svg").count(), 2);

@@ -109,15 +109,13 @@ pub fn train(
         parts.vectorizer,
         labels,
         parts.classifier,
-        ModelMetadata {
-            config: config.clone(),
-            training_data: data.path.display().to_string(),
-            training_sha256: data.sha256.clone(),
-            training_rows: data.examples.len(),
+        ModelMetadata::trained_now(
+            config,
+            data.path.display().to_string(),
+            data.sha256.clone(),
+            data.examples.len(),
             label_counts,
-            stance_version: env!("CARGO_PKG_VERSION").to_owned(),
-            created: creation_time(),
-        },
+        ),
     ))
 }
 
@@ -155,18 +153,28 @@ pub fn fit(
         .collect();
     drop(documents);
 
-    let order = training_order(targets, n_classes, config.class_weight, config.seed);
-    let x = SparseMatrix::from_rows(order.iter().map(|&i| &rows[i]), vectorizer.n_features());
-    let selected_targets: Vec<usize> = order.iter().map(|&i| targets[i]).collect();
-    drop(rows);
-
     progress.start("fitting", None);
-    let classifier = Classifier::fit_sparse(&config.classifier, &x, &selected_targets, n_classes);
+    let classifier = fit_classifier(&rows, vectorizer.n_features(), targets, n_classes, config);
     progress.finish();
     Ok(FittedParts {
         vectorizer,
         classifier: classifier?,
     })
+}
+
+/// Fits `config`'s classifier on sparse `rows` (`n_features` wide) with
+/// class indices `targets`, applying its class weighting.
+pub(crate) fn fit_classifier(
+    rows: &[SparseRow],
+    n_features: usize,
+    targets: &[usize],
+    n_classes: usize,
+    config: &TrainConfig,
+) -> Result<Classifier> {
+    let order = training_order(targets, n_classes, config.class_weight, config.seed);
+    let x = SparseMatrix::from_rows(order.iter().map(|&i| &rows[i]), n_features);
+    let selected_targets: Vec<usize> = order.iter().map(|&i| targets[i]).collect();
+    Classifier::fit_sparse(&config.classifier, &x, &selected_targets, n_classes)
 }
 
 /// Row indices to train on: all rows, plus for [`ClassWeight::Balanced`]
@@ -205,7 +213,7 @@ fn training_order(
 
 /// Now, or `SOURCE_DATE_EPOCH` when set, so that a documented rebuild of a
 /// model can be byte-identical (the reproducible-builds convention).
-fn creation_time() -> String {
+pub(crate) fn creation_time() -> String {
     let time = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<u64>().ok())
