@@ -2,7 +2,7 @@
 # Compares training settings for the default model: k-fold cross-validated
 # macro-F1 on datasets/claims/train.csv, and macro-F1 on the labelled dev set
 # (STANCE_DEV, default ../shared/labels/dev.csv) when it is present.
-# Usage: bash models/tune.sh [FOLDS]   (default 3 folds; ~15 min on 2 cores)
+# Usage: bash models/tune.sh [FOLDS]   (default 3 folds; a few minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 folds=${1:-3}
