@@ -20,8 +20,7 @@ use stance::features::VectorizerParams;
 use stance::learning_curve::learning_curve;
 use stance::{
     Algorithm, ClassWeight, ClassifierParams, Error, OutputFormat, PredictionWriter, Progress,
-    Result, StanceModel, TrainConfig, classify_reader, cross_validate, open_article, persist,
-    train,
+    Result, StanceModel, TrainConfig, classify_files, cross_validate, persist, train,
 };
 
 #[derive(Parser)]
@@ -422,17 +421,9 @@ fn run_classify(cmd: ClassifyCommand) -> Result<()> {
         &cmd.files[..]
     };
     let explain_terms = if cmd.explain { cmd.explain_terms } else { 0 };
-    for file in files {
-        let (source, input) = open_article(file)?;
-        classify_reader(
-            &model,
-            &analyzer,
-            &source,
-            input,
-            explain_terms,
-            |predictions| writer.write_article(predictions),
-        )?;
-    }
+    classify_files(&model, &analyzer, files, explain_terms, |predictions| {
+        writer.write_article(predictions)
+    })?;
     writer.flush().map_err(|e| Error::io("<stdout>", e))
 }
 
