@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analysis::Analyzer;
@@ -86,6 +87,8 @@ pub fn classify_text(
 const READ_CHUNK: usize = 1 << 20;
 /// Pending text beyond which a piece is cut even without a blank line.
 const MAX_PIECE: usize = 16 << 20;
+/// Reads gathered before classifying (4 MiB at a time).
+const BATCH_READS: usize = 4;
 
 /// Labels every sentence of an article read from `input`, in pieces, so that
 /// memory stays bounded however large the input is: `emit` receives each
@@ -115,6 +118,12 @@ fn classify_pieces<R: Read>(
     (read_chunk, max_piece): (usize, usize),
     mut emit: impl FnMut(&[SentencePrediction]) -> io::Result<()>,
 ) -> Result<()> {
+    // Text is gathered into batches of about BATCH_READS reads, and each
+    // batch is cut at blank lines into parts of about a quarter of a read,
+    // labelled in parallel: splitting and assembling the results then use
+    // every core too, not only the scoring inside `classify_text`.
+    let batch = read_chunk.saturating_mul(BATCH_READS);
+    let part = (read_chunk / 4).max(1);
     let mut pending: Vec<u8> = Vec::new();
     let mut consumed = 0usize; // bytes of the input before `pending`
     let mut lines = 1u64; // line number at the start of `pending`
@@ -126,6 +135,8 @@ fn classify_pieces<R: Read>(
         pending.extend_from_slice(&chunk[..n]);
         let cut = if at_end {
             pending.len()
+        } else if pending.len() < batch.min(max_piece) {
+            continue;
         } else {
             match piece_end(&pending, max_piece) {
                 Some(cut) => cut,
@@ -133,14 +144,27 @@ fn classify_pieces<R: Read>(
             }
         };
         let text = utf8_prefix(&pending[..cut], source, lines)?;
-        let mut predictions = classify_text(model, analyzer, source, text, explain_terms);
-        for p in &mut predictions {
-            p.sentence += sentences;
-            p.start += consumed;
-            p.end += consumed;
+        let parts: Vec<Vec<SentencePrediction>> = blank_line_parts(text, part)
+            .into_par_iter()
+            .map(|(start, end)| {
+                let mut predictions =
+                    classify_text(model, analyzer, source, &text[start..end], explain_terms);
+                for p in &mut predictions {
+                    p.start += start;
+                    p.end += start;
+                }
+                predictions
+            })
+            .collect();
+        for mut predictions in parts {
+            for p in &mut predictions {
+                p.sentence += sentences;
+                p.start += consumed;
+                p.end += consumed;
+            }
+            sentences += predictions.len();
+            emit(&predictions).map_err(|e| Error::io("<stdout>", e))?;
         }
-        sentences += predictions.len();
-        emit(&predictions).map_err(|e| Error::io("<stdout>", e))?;
         lines += text.bytes().filter(|&b| b == b'\n').count() as u64;
         consumed += cut;
         pending.drain(..cut);
@@ -148,6 +172,29 @@ fn classify_pieces<R: Read>(
             return Ok(());
         }
     }
+}
+
+/// Byte ranges that cover `text`, each ending just after the first blank
+/// line (`\n\n`) at least `part` bytes after its start, or at the end: a
+/// sentence always ends at a blank line, so labelling the ranges one by one
+/// gives the sentences of the whole text.
+fn blank_line_parts(text: &str, part: usize) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let from = start.saturating_add(part).min(bytes.len());
+        let end = bytes[from..]
+            .windows(2)
+            .position(|w| w == b"\n\n")
+            .map_or(bytes.len(), |i| from + i + 2);
+        parts.push((start, end));
+        start = end;
+    }
+    if parts.is_empty() {
+        parts.push((0, 0));
+    }
+    parts
 }
 
 /// Where to end the next piece of `pending`: after its last blank line, or,
@@ -203,6 +250,65 @@ fn utf8_prefix<'a>(bytes: &'a [u8], source: &str, first_line: u64) -> Result<&'a
             format!("invalid UTF-8 (byte {:#04x})", bytes[offset]),
         )
     })
+}
+
+/// Files up to this size are read whole and labelled several at a time.
+const SMALL_FILE: u64 = 1 << 20;
+/// At most this many bytes of small files are held at once.
+const SMALL_FILES_BATCH: u64 = 8 << 20;
+
+/// Labels every sentence of every article in `paths` (`-` is standard
+/// input), calling `emit` with each article's predictions in the order of
+/// `paths`, as [`classify_reader`] on each in turn would.
+///
+/// Runs of small files are read whole and labelled in parallel, one file
+/// per task, so that many short articles use every core (a short article
+/// alone has too few sentences to share out); other inputs are streamed by
+/// [`classify_reader`]. An error (an unreadable file, invalid UTF-8) is
+/// returned after the articles before it have been emitted.
+pub fn classify_files(
+    model: &StanceModel,
+    analyzer: &Analyzer,
+    paths: &[std::path::PathBuf],
+    explain_terms: usize,
+    mut emit: impl FnMut(&[SentencePrediction]) -> io::Result<()>,
+) -> Result<()> {
+    let small = |path: &Path| {
+        path != Path::new("-")
+            && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= SMALL_FILE)
+    };
+    let mut rest = paths;
+    while let Some(first) = rest.first() {
+        if !small(first) {
+            let (source, input) = open_article(first)?;
+            classify_reader(model, analyzer, &source, input, explain_terms, &mut emit)?;
+            rest = &rest[1..];
+            continue;
+        }
+        let mut bytes = 0;
+        let run = rest
+            .iter()
+            .take_while(|path| {
+                let take = bytes < SMALL_FILES_BATCH && small(path);
+                bytes += std::fs::metadata(path).map_or(0, |m| m.len());
+                take
+            })
+            .count();
+        let articles: Vec<Result<Vec<SentencePrediction>>> = rest[..run]
+            .par_iter()
+            .map(|path| {
+                let source = path.display().to_string();
+                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+                let text = utf8_prefix(&bytes, &source, 1)?;
+                Ok(classify_text(model, analyzer, &source, text, explain_terms))
+            })
+            .collect();
+        for article in articles {
+            emit(&article?).map_err(|e| Error::io("<stdout>", e))?;
+        }
+        rest = &rest[run..];
+    }
+    Ok(())
 }
 
 /// Opens an article file, or standard input for `-`, and returns the name to
@@ -419,6 +525,21 @@ mod tests {
                 "reads of {read_chunk}"
             );
         }
+    }
+
+    #[test]
+    fn parts_end_at_blank_lines_and_cover_the_text() {
+        let text = "Aa.\n\nBb.\n\n\nCc é.\n\nDd";
+        for part in [1, 2, 5, 100] {
+            let parts = blank_line_parts(text, part);
+            assert_eq!(parts.first().unwrap().0, 0);
+            assert_eq!(parts.last().unwrap().1, text.len());
+            for w in parts.windows(2) {
+                assert_eq!(w[0].1, w[1].0);
+                assert!(text[..w[0].1].ends_with("\n\n"), "{part}: {parts:?}");
+            }
+        }
+        assert_eq!(blank_line_parts("", 4), [(0, 0)]);
     }
 
     #[test]

@@ -57,8 +57,8 @@ pub mod train;
 mod test_support;
 
 pub use classify::{
-    OutputFormat, PredictionWriter, SentencePrediction, classify_reader, classify_text,
-    open_article,
+    OutputFormat, PredictionWriter, SentencePrediction, classify_files, classify_reader,
+    classify_text, open_article,
 };
 pub use error::{Error, Result};
 pub use evaluate::{CrossValidation, Evaluation, cross_validate, evaluate};

@@ -26,8 +26,7 @@ use stance::persist::LoadedModel;
 use stance::pipeline::argmax;
 use stance::{
     Algorithm, ClassWeight, ClassifierParams, Error, OutputFormat, PredictionWriter, Progress,
-    Result, StanceModel, TrainConfig, classify_reader, cross_validate, open_article, persist,
-    report, train,
+    Result, StanceModel, TrainConfig, classify_files, cross_validate, persist, report, train,
 };
 
 #[derive(Parser)]
@@ -704,17 +703,9 @@ fn run_classify(cmd: ClassifyCommand) -> Result<()> {
         &cmd.files[..]
     };
     let explain_terms = if cmd.explain { cmd.explain_terms } else { 0 };
-    for file in files {
-        let (source, input) = open_article(file)?;
-        classify_reader(
-            &model,
-            &analyzer,
-            &source,
-            input,
-            explain_terms,
-            |predictions| writer.write_article(predictions),
-        )?;
-    }
+    classify_files(&model, &analyzer, files, explain_terms, |predictions| {
+        writer.write_article(predictions)
+    })?;
     writer.flush().map_err(|e| Error::io("<stdout>", e))
 }
 

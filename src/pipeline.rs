@@ -81,7 +81,8 @@ impl StanceModel {
 
     /// The feature row of one text.
     pub fn features(&self, analyzer: &Analyzer, text: &str) -> SparseRow {
-        self.vectorizer.transform(&analyzer.term_texts(text))
+        self.vectorizer
+            .transform_each(|visit| analyzer.for_each_term(text, visit))
     }
 
     /// Assembles a model from its parts.

@@ -193,3 +193,63 @@ fn without_explain_there_is_no_explanation_key() {
         .unwrap();
     assert!(!stdout_of(&output).contains("explanation"));
 }
+
+#[test]
+fn many_files_come_out_in_order_as_when_classified_one_by_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = std::fs::read_to_string(fixture("article.txt")).unwrap();
+    let mut files = Vec::new();
+    for i in 0..40 {
+        // Different lengths, an empty file and a large one among them.
+        let text = match i {
+            7 => String::new(),
+            20 => format!("{article}\n\n").repeat(30_000),
+            _ => format!("{article}\n\n").repeat(1 + i % 4),
+        };
+        files.push(common::write(
+            dir.path(),
+            &format!("a{i:02}.txt"),
+            text.as_bytes(),
+        ));
+    }
+    let output = stance()
+        .args(["classify", "--format", "jsonl"])
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let mut one_by_one = String::new();
+    for file in &files {
+        let single = stance()
+            .args(["classify", "--format", "jsonl"])
+            .arg(file)
+            .output()
+            .unwrap();
+        one_by_one.push_str(&stdout_of(&single));
+    }
+    assert!(one_by_one.lines().count() > 30_000 * 5);
+    assert!(stdout_of(&output) == one_by_one, "outputs differ");
+}
+
+#[test]
+fn an_unreadable_file_among_many_stops_after_the_ones_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = std::fs::read(fixture("article.txt")).unwrap();
+    let first = common::write(dir.path(), "first.txt", &article);
+    let bad = common::write(dir.path(), "bad.txt", b"Fine.\n\nNot \xff fine.\n");
+    let last = common::write(dir.path(), "last.txt", &article);
+    let output = stance()
+        .args(["classify", "--format", "jsonl"])
+        .args([&first, &bad, &last])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = stdout_of(&output);
+    assert_eq!(stdout.lines().count(), 5, "{stdout}");
+    assert!(stdout.lines().all(|l| l.contains("first.txt")));
+    assert!(
+        stderr_of(&output).contains("bad.txt:3: invalid UTF-8 (byte 0xff)"),
+        "{}",
+        stderr_of(&output)
+    );
+}

@@ -95,11 +95,23 @@ impl Analyzer {
 
     /// The terms of `text` as strings only, for vectorising.
     pub fn term_texts(&self, text: &str) -> Vec<String> {
-        self.terms(text).into_iter().map(|t| t.text).collect()
+        let mut terms = Vec::new();
+        self.for_each_term(text, &mut |term| terms.push(term.to_owned()));
+        terms
+    }
+
+    /// Calls `visit` with each term of `text`, in the order of
+    /// [`Analyzer::terms`], without allocating a string per term: the fast
+    /// path for looking terms up in a vocabulary.
+    pub fn for_each_term(&self, text: &str, visit: &mut dyn FnMut(&str)) {
+        let tokens = self.tokens(text);
+        each_ngram(&tokens, self.config.ngram_range, &mut |term, _, _| {
+            visit(term)
+        });
     }
 }
 
-use ngrams::ngrams;
+use ngrams::{each_ngram, ngrams};
 
 #[cfg(test)]
 mod tests {
@@ -149,6 +161,19 @@ mod tests {
         let terms = analyzer.terms(text);
         let bigram = terms.iter().find(|t| t.text == "blame rebel").unwrap();
         assert_eq!(&text[bigram.start..bigram.end], "blamed rebels");
+    }
+
+    #[test]
+    fn term_texts_are_the_terms_in_order() {
+        let analyzer = Analyzer::new(AnalyzerConfig {
+            ngram_range: NgramRange { min: 1, max: 3 },
+            ..AnalyzerConfig::default()
+        })
+        .unwrap();
+        let text = "Rebels denied that they shelled the Donetsk airport on Sunday";
+        let terms: Vec<String> = analyzer.terms(text).into_iter().map(|t| t.text).collect();
+        assert_eq!(analyzer.term_texts(text), terms);
+        assert!(terms.contains(&"rebel deni shell".to_owned()), "{terms:?}");
     }
 
     #[test]

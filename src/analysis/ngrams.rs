@@ -56,8 +56,21 @@ pub struct Term {
 
 /// Appends the n-grams of `tokens` to `out`, shortest first at each position.
 pub fn ngrams(tokens: &[Token], range: NgramRange, out: &mut Vec<Term>) {
+    each_ngram(tokens, range, &mut |text, start, end| {
+        out.push(Term {
+            text: text.to_owned(),
+            start,
+            end,
+        })
+    });
+}
+
+/// Calls `visit(text, start, end)` for every n-gram, in the order of
+/// [`ngrams`], building each in one reused buffer instead of a new string.
+pub fn each_ngram(tokens: &[Token], range: NgramRange, visit: &mut dyn FnMut(&str, usize, usize)) {
+    let mut text = String::new();
     for start in 0..tokens.len() {
-        let mut text = String::new();
+        text.clear();
         for n in 1..=range.max {
             let Some(last) = tokens.get(start + n - 1) else {
                 break;
@@ -67,11 +80,7 @@ pub fn ngrams(tokens: &[Token], range: NgramRange, out: &mut Vec<Term>) {
             }
             text.push_str(&last.text);
             if n >= range.min {
-                out.push(Term {
-                    text: text.clone(),
-                    start: tokens[start].start,
-                    end: last.end,
-                });
+                visit(&text, tokens[start].start, last.end);
             }
         }
     }

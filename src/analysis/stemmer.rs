@@ -1,7 +1,10 @@
 //! Snowball stemming (rust-stemmers), so that `denied`, `denies` and
 //! `denying` count as one feature.
 
+use std::cell::RefCell;
+
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::tokenizer::Token;
@@ -108,23 +111,48 @@ impl Language {
 
 /// Replaces every token's text with its stem.
 pub struct StemFilter {
+    language: Language,
     stemmer: Stemmer,
+}
+
+/// Words stemmed per thread before the cache is emptied: news text repeats
+/// its words, and a lookup is several times cheaper than the Snowball
+/// algorithm; the bound keeps a thread's cache to a few megabytes.
+const STEM_CACHE_WORDS: usize = 50_000;
+
+thread_local! {
+    /// This thread's stems: word -> stem, for one language at a time.
+    static STEMS: RefCell<(Option<Language>, FxHashMap<String, String>)> =
+        RefCell::new((None, FxHashMap::default()));
 }
 
 impl StemFilter {
     pub fn new(language: Language) -> Self {
         StemFilter {
+            language,
             stemmer: Stemmer::create(language.algorithm()),
         }
     }
 
     pub fn apply(&self, tokens: &mut [Token]) {
-        for token in tokens {
-            let stem = self.stemmer.stem(&token.text);
-            if stem != token.text {
-                token.text = stem.into_owned();
+        STEMS.with_borrow_mut(|(language, cache)| {
+            if *language != Some(self.language) || cache.len() >= STEM_CACHE_WORDS {
+                cache.clear();
+                *language = Some(self.language);
             }
-        }
+            for token in tokens {
+                let stem = match cache.get(&token.text) {
+                    Some(stem) => stem,
+                    None => {
+                        let stem = self.stemmer.stem(&token.text).into_owned();
+                        cache.entry(token.text.clone()).or_insert(stem)
+                    }
+                };
+                if *stem != token.text {
+                    token.text.clone_from(stem);
+                }
+            }
+        });
     }
 }
 
@@ -151,6 +179,31 @@ mod tests {
             .collect();
         filter.apply(&mut tokens);
         assert!(tokens.iter().all(|t| t.text == "deni"), "{tokens:?}");
+    }
+
+    #[test]
+    fn cached_stems_follow_the_filter_language() {
+        let stem = |language, word: &str| {
+            let mut tokens = vec![Token {
+                text: word.to_owned(),
+                start: 0,
+                end: 0,
+            }];
+            StemFilter::new(language).apply(&mut tokens);
+            tokens.remove(0).text
+        };
+        let direct = |language: Language, word: &str| {
+            Stemmer::create(language.algorithm())
+                .stem(word)
+                .into_owned()
+        };
+        for _ in 0..2 {
+            for word in ["häuser", "running", "denied"] {
+                for language in [Language::English, Language::German] {
+                    assert_eq!(stem(language, word), direct(language, word), "{word}");
+                }
+            }
+        }
     }
 
     #[test]
