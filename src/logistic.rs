@@ -171,6 +171,18 @@ impl Problem<'_> {
     }
 
     fn compute(&self, param: &Array1<f64>) -> Evaluation {
+        // The class count as a constant for the common label sets, so that
+        // the inner loops over classes are unrolled; same arithmetic.
+        match self.n_classes {
+            2 => self.compute_with::<2>(param),
+            3 => self.compute_with::<3>(param),
+            4 => self.compute_with::<4>(param),
+            _ => self.compute_with::<0>(param),
+        }
+    }
+
+    /// [`Problem::compute`] for `K` classes (`K == 0`: any number).
+    fn compute_with<const K: usize>(&self, param: &Array1<f64>) -> Evaluation {
         let k = self.n_classes;
         let n_features = self.x.n_cols();
         let p = param.as_slice().expect("parameters are contiguous");
@@ -188,8 +200,7 @@ impl Problem<'_> {
                     r.copy_from_slice(intercept);
                     let (cols, vals) = self.x.row(i);
                     for (&c, &v) in cols.iter().zip(vals) {
-                        let w = &weights[c as usize * k..][..k];
-                        r.iter_mut().zip(w).for_each(|(h, w)| *h += v * w);
+                        axpy::<K>(r, v, &weights[c as usize * k..][..k]);
                     }
                     let target = self.y[i];
                     let max = r.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -220,8 +231,7 @@ impl Problem<'_> {
                     let j = chunk * COLUMN_CHUNK + offset;
                     let (rows, vals) = self.xt.row(j);
                     for (&i, &v) in rows.iter().zip(vals) {
-                        let r = &residual[i as usize * k..][..k];
-                        g.iter_mut().zip(r).for_each(|(g, r)| *g += v * r);
+                        axpy::<K>(g, v, &residual[i as usize * k..][..k]);
                     }
                     let w = &weights[j * k..][..k];
                     g.iter_mut().zip(w).for_each(|(g, w)| *g += self.alpha * w);
@@ -236,6 +246,20 @@ impl Problem<'_> {
             cost: data_loss + penalty,
             gradient: Array1::from(gradient),
         }
+    }
+}
+
+/// `out += a * x` over `K` entries (`K == 0`: over the slices' length).
+#[inline(always)]
+fn axpy<const K: usize>(out: &mut [f64], a: f64, x: &[f64]) {
+    if K > 0 {
+        let out: &mut [f64; K] = out.try_into().expect("K entries");
+        let x: &[f64; K] = x.try_into().expect("K entries");
+        for i in 0..K {
+            out[i] += a * x[i];
+        }
+    } else {
+        out.iter_mut().zip(x).for_each(|(o, x)| *o += a * x);
     }
 }
 
