@@ -306,33 +306,37 @@ mod tests {
             row(&[]),
         ];
         let x = SparseMatrix::from_rows(&rows, 4);
-        let y = [0, 1, 2, 1];
-        let problem = Problem {
-            x: &x,
-            xt: x.transpose(),
-            y: &y,
-            n_classes: 3,
-            alpha: 0.5,
-            last: Mutex::new(None),
-        };
-        let param = Array1::from_iter((0..15).map(|i| ((i * 7) % 5) as f64 * 0.1 - 0.2));
-        let at = problem.compute(&param);
-        for j in 0..param.len() {
-            let h = 1e-6;
-            let mut up = param.clone();
-            up[j] += h;
-            let mut down = param.clone();
-            down[j] -= h;
-            let numeric = (problem.compute(&up).cost - problem.compute(&down).cost) / (2.0 * h);
-            assert!(
-                (numeric - at.gradient[j]).abs() < 1e-6,
-                "parameter {j}: numeric {numeric}, analytic {}",
-                at.gradient[j]
-            );
+        // 2 and 3 classes take the unrolled loops, 5 the general ones.
+        for k in [2, 3, 5] {
+            let y = [0, 1, 2 % k, 1];
+            let problem = Problem {
+                x: &x,
+                xt: x.transpose(),
+                y: &y,
+                n_classes: k,
+                alpha: 0.5,
+                last: Mutex::new(None),
+            };
+            let n = 5 * k;
+            let param = Array1::from_iter((0..n).map(|i| ((i * 7) % 5) as f64 * 0.1 - 0.2));
+            let at = problem.compute(&param);
+            for j in 0..n {
+                let h = 1e-6;
+                let mut up = param.clone();
+                up[j] += h;
+                let mut down = param.clone();
+                down[j] -= h;
+                let numeric = (problem.compute(&up).cost - problem.compute(&down).cost) / (2.0 * h);
+                assert!(
+                    (numeric - at.gradient[j]).abs() < 1e-6,
+                    "{k} classes, parameter {j}: numeric {numeric}, analytic {}",
+                    at.gradient[j]
+                );
+            }
+            // At zero every class has probability 1/k: the loss is n ln k.
+            let zero = problem.compute(&Array1::zeros(n));
+            assert!((zero.cost - 4.0 * (k as f64).ln()).abs() < 1e-12);
         }
-        // At zero every class has probability 1/3: the loss is n ln 3.
-        let zero = problem.compute(&Array1::zeros(15));
-        assert!((zero.cost - 4.0 * 3f64.ln()).abs() < 1e-12);
     }
 
     #[test]
