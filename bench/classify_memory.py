@@ -11,11 +11,12 @@ Usage: python3 bench/classify_memory.py [SIZE_MB]   (default 1024)
 """
 import glob
 import os
-import resource
 import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from side_by_side import run  # noqa: E402
 
 size_mb = int(sys.argv[1]) if len(sys.argv) > 1 else 1024
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -31,10 +32,7 @@ with tempfile.TemporaryDirectory() as tmp:
         while written < size_mb << 20:
             f.write(block)
             written += len(block)
-    start = time.monotonic()
-    with open(os.devnull, "wb") as devnull:
-        subprocess.run([binary, "classify", "--format", "jsonl", path], stdout=devnull, check=True)
-    seconds = time.monotonic() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # The stance process's own peak, measured as bench/side_by_side.py does.
+    seconds, peak = run([binary, "classify", "--format", "jsonl", path], os.path.join(tmp, "rss.txt"))
     print(f"input {written / 2**20:.0f} MiB  time {seconds:.1f} s  "
-          f"throughput {written / 2**20 / seconds:.1f} MiB/s  peak RSS {peak_kb / 1024:.1f} MiB")
+          f"throughput {written / 2**20 / seconds:.1f} MiB/s  peak RSS {peak / 2**20:.1f} MiB")

@@ -11,8 +11,8 @@
 //! Columns are the selected terms in byte order, so the same training data
 //! always gives the same columns, whatever the hash seed.
 
+use foldhash::HashMap as FastMap;
 use ndarray::Array2;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -68,6 +68,76 @@ impl VectorizerParams {
     }
 }
 
+/// Document frequency and total count of every term of a set of documents:
+/// what choosing a vocabulary needs, gathered one term at a time.
+#[derive(Debug, Default)]
+pub struct TermStats {
+    terms: FastMap<String, TermCount>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct TermCount {
+    /// Documents the term occurs in.
+    df: usize,
+    /// Occurrences in all documents.
+    count: usize,
+    /// The last document counted in `df`.
+    last_doc: usize,
+}
+
+impl TermStats {
+    /// Counts one occurrence of `term` in document `doc`. A document's terms
+    /// must all be added before the next document's (its number is how a
+    /// repeated term is counted in `df` once).
+    pub fn add(&mut self, doc: usize, term: &str) {
+        match self.terms.get_mut(term) {
+            Some(c) => {
+                c.count += 1;
+                if c.last_doc != doc {
+                    c.df += 1;
+                    c.last_doc = doc;
+                }
+            }
+            None => {
+                let first = TermCount {
+                    df: 1,
+                    count: 1,
+                    last_doc: doc,
+                };
+                self.terms.insert(term.to_owned(), first);
+            }
+        }
+    }
+
+    /// Adds the counts of `other`, gathered over other documents.
+    pub fn merge(mut self, other: TermStats) -> TermStats {
+        let (mut large, small) = if self.terms.len() >= other.terms.len() {
+            (std::mem::take(&mut self.terms), other.terms)
+        } else {
+            (other.terms, std::mem::take(&mut self.terms))
+        };
+        for (term, c) in small {
+            large
+                .entry(term)
+                .and_modify(|l| {
+                    l.df += c.df;
+                    l.count += c.count;
+                })
+                .or_insert(c);
+        }
+        TermStats { terms: large }
+    }
+
+    /// Number of distinct terms.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
 /// One document's feature vector: sorted column indices and their values.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SparseRow {
@@ -82,9 +152,9 @@ pub struct TfidfVectorizer {
     params: VectorizerParams,
     terms: Vec<String>,
     idf: Vec<f64>,
-    /// Term -> column (FxHash: short keys, no untrusted-input DoS concern
-    /// that SipHash would guard against here, several times faster).
-    index: FxHashMap<String, u32>,
+    /// Term -> column (foldhash: several times faster than SipHash on short
+    /// keys; the vocabulary is not attacker-chosen).
+    index: FastMap<String, u32>,
 }
 
 /// The saved form of a [`TfidfVectorizer`]: the lookup index is rebuilt on load.
@@ -133,25 +203,24 @@ impl From<TfidfVectorizer> for StoredVectorizer {
 impl TfidfVectorizer {
     /// Chooses the vocabulary from analysed training documents and computes idf.
     pub fn fit(documents: &[Vec<String>], params: VectorizerParams) -> Result<Self> {
-        params.validate()?;
-        let n_docs = documents.len();
-        let mut stats: FxHashMap<&str, (usize, usize)> = FxHashMap::default(); // (df, total count)
-        for doc in documents {
-            let mut seen: Vec<&str> = doc.iter().map(String::as_str).collect();
-            for term in &seen {
-                stats.entry(term).or_default().1 += 1;
-            }
-            seen.sort_unstable();
-            seen.dedup();
-            for term in seen {
-                stats.entry(term).or_default().0 += 1;
-            }
+        let mut stats = TermStats::default();
+        for (doc, terms) in documents.iter().enumerate() {
+            terms.iter().for_each(|t| stats.add(doc, t));
         }
+        TfidfVectorizer::fit_stats(stats, documents.len(), params)
+    }
+
+    /// As [`TfidfVectorizer::fit`], from the term counts of `n_docs`
+    /// documents gathered in a [`TermStats`] (training analyses its texts
+    /// straight into one, without keeping their terms).
+    pub fn fit_stats(stats: TermStats, n_docs: usize, params: VectorizerParams) -> Result<Self> {
+        params.validate()?;
         let max_df = (params.max_df * n_docs as f64).floor() as usize;
         let mut kept: Vec<(&str, usize, usize)> = stats
-            .into_iter()
-            .filter(|&(_, (df, _))| df >= params.min_df && df <= max_df.max(1))
-            .map(|(term, (df, count))| (term, df, count))
+            .terms
+            .iter()
+            .filter(|(_, c)| c.df >= params.min_df && c.df <= max_df.max(1))
+            .map(|(term, c)| (term.as_str(), c.df, c.count))
             .collect();
         if let Some(limit) = params.max_features {
             // Most frequent first; ties by term so the cut is deterministic.
@@ -443,6 +512,27 @@ mod tests {
         assert_eq!(dense[[0, 2]], 1.0);
         assert_eq!(dense[[1, 0]], 1.0);
         assert_eq!(dense.sum(), 2.0);
+    }
+
+    #[test]
+    fn term_stats_merged_from_parts_fit_the_same_vocabulary() {
+        let data = docs(&["a b a c", "b b d", "a e", "c c c", "d a"]);
+        let whole = TfidfVectorizer::fit(&data, params(2)).unwrap();
+        let part = |range: std::ops::Range<usize>| {
+            let mut stats = TermStats::default();
+            for doc in range {
+                data[doc].iter().for_each(|t| stats.add(doc, t));
+            }
+            stats
+        };
+        let merged = part(3..5).merge(part(0..3));
+        assert_eq!(merged.len(), 5);
+        let from_parts = TfidfVectorizer::fit_stats(merged, data.len(), params(2)).unwrap();
+        assert_eq!(from_parts.terms, whole.terms);
+        assert_eq!(from_parts.idf, whole.idf);
+        // df counts a document once: "a" is in 3 documents, "c" in 2.
+        assert_eq!(whole.terms, ["a", "b", "c", "d"]);
+        assert!(whole.idf[0] < whole.idf[2]);
     }
 
     #[test]

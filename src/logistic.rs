@@ -171,6 +171,18 @@ impl Problem<'_> {
     }
 
     fn compute(&self, param: &Array1<f64>) -> Evaluation {
+        // The class count as a constant for the common label sets, so that
+        // the inner loops over classes are unrolled; same arithmetic.
+        match self.n_classes {
+            2 => self.compute_with::<2>(param),
+            3 => self.compute_with::<3>(param),
+            4 => self.compute_with::<4>(param),
+            _ => self.compute_with::<0>(param),
+        }
+    }
+
+    /// [`Problem::compute`] for `K` classes (`K == 0`: any number).
+    fn compute_with<const K: usize>(&self, param: &Array1<f64>) -> Evaluation {
         let k = self.n_classes;
         let n_features = self.x.n_cols();
         let p = param.as_slice().expect("parameters are contiguous");
@@ -188,8 +200,7 @@ impl Problem<'_> {
                     r.copy_from_slice(intercept);
                     let (cols, vals) = self.x.row(i);
                     for (&c, &v) in cols.iter().zip(vals) {
-                        let w = &weights[c as usize * k..][..k];
-                        r.iter_mut().zip(w).for_each(|(h, w)| *h += v * w);
+                        axpy::<K>(r, v, &weights[c as usize * k..][..k]);
                     }
                     let target = self.y[i];
                     let max = r.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -220,8 +231,7 @@ impl Problem<'_> {
                     let j = chunk * COLUMN_CHUNK + offset;
                     let (rows, vals) = self.xt.row(j);
                     for (&i, &v) in rows.iter().zip(vals) {
-                        let r = &residual[i as usize * k..][..k];
-                        g.iter_mut().zip(r).for_each(|(g, r)| *g += v * r);
+                        axpy::<K>(g, v, &residual[i as usize * k..][..k]);
                     }
                     let w = &weights[j * k..][..k];
                     g.iter_mut().zip(w).for_each(|(g, w)| *g += self.alpha * w);
@@ -236,6 +246,20 @@ impl Problem<'_> {
             cost: data_loss + penalty,
             gradient: Array1::from(gradient),
         }
+    }
+}
+
+/// `out += a * x` over `K` entries (`K == 0`: over the slices' length).
+#[inline(always)]
+fn axpy<const K: usize>(out: &mut [f64], a: f64, x: &[f64]) {
+    if K > 0 {
+        let out: &mut [f64; K] = out.try_into().expect("K entries");
+        let x: &[f64; K] = x.try_into().expect("K entries");
+        for i in 0..K {
+            out[i] += a * x[i];
+        }
+    } else {
+        out.iter_mut().zip(x).for_each(|(o, x)| *o += a * x);
     }
 }
 
@@ -282,33 +306,37 @@ mod tests {
             row(&[]),
         ];
         let x = SparseMatrix::from_rows(&rows, 4);
-        let y = [0, 1, 2, 1];
-        let problem = Problem {
-            x: &x,
-            xt: x.transpose(),
-            y: &y,
-            n_classes: 3,
-            alpha: 0.5,
-            last: Mutex::new(None),
-        };
-        let param = Array1::from_iter((0..15).map(|i| ((i * 7) % 5) as f64 * 0.1 - 0.2));
-        let at = problem.compute(&param);
-        for j in 0..param.len() {
-            let h = 1e-6;
-            let mut up = param.clone();
-            up[j] += h;
-            let mut down = param.clone();
-            down[j] -= h;
-            let numeric = (problem.compute(&up).cost - problem.compute(&down).cost) / (2.0 * h);
-            assert!(
-                (numeric - at.gradient[j]).abs() < 1e-6,
-                "parameter {j}: numeric {numeric}, analytic {}",
-                at.gradient[j]
-            );
+        // 2 and 3 classes take the unrolled loops, 5 the general ones.
+        for k in [2, 3, 5] {
+            let y = [0, 1, 2 % k, 1];
+            let problem = Problem {
+                x: &x,
+                xt: x.transpose(),
+                y: &y,
+                n_classes: k,
+                alpha: 0.5,
+                last: Mutex::new(None),
+            };
+            let n = 5 * k;
+            let param = Array1::from_iter((0..n).map(|i| ((i * 7) % 5) as f64 * 0.1 - 0.2));
+            let at = problem.compute(&param);
+            for j in 0..n {
+                let h = 1e-6;
+                let mut up = param.clone();
+                up[j] += h;
+                let mut down = param.clone();
+                down[j] -= h;
+                let numeric = (problem.compute(&up).cost - problem.compute(&down).cost) / (2.0 * h);
+                assert!(
+                    (numeric - at.gradient[j]).abs() < 1e-6,
+                    "{k} classes, parameter {j}: numeric {numeric}, analytic {}",
+                    at.gradient[j]
+                );
+            }
+            // At zero every class has probability 1/k: the loss is n ln k.
+            let zero = problem.compute(&Array1::zeros(n));
+            assert!((zero.cost - 4.0 * (k as f64).ln()).abs() < 1e-12);
         }
-        // At zero every class has probability 1/3: the loss is n ln 3.
-        let zero = problem.compute(&Array1::zeros(15));
-        assert!((zero.cost - 4.0 * 3f64.ln()).abs() < 1e-12);
     }
 
     #[test]

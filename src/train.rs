@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::{Analyzer, AnalyzerConfig};
 use crate::data::LabelledData;
 use crate::error::{Error, Result};
-use crate::features::{SparseMatrix, SparseRow, TfidfVectorizer, VectorizerParams};
+use crate::features::{SparseMatrix, SparseRow, TermStats, TfidfVectorizer, VectorizerParams};
 use crate::model::{Classifier, ClassifierParams};
 use crate::pipeline::{ModelMetadata, StanceModel};
 use crate::progress::Progress;
@@ -129,29 +129,46 @@ pub fn fit(
     progress: &dyn Progress,
 ) -> Result<FittedParts> {
     let analyzer = Analyzer::new(config.analyzer.clone())?;
+    // Two passes over the texts, so that no document's terms are kept as
+    // strings (they would be most of the memory on a large CSV): the first
+    // counts terms for the vocabulary, the second analyses again and looks
+    // the terms up. Counts are sums, so the parallel merge order does not
+    // change them.
     progress.start("analysing", Some(texts.len() as u64));
-    let documents: Vec<Vec<String>> = texts
+    let stats = texts
         .par_chunks(1024)
-        .flat_map_iter(|chunk| {
-            let terms: Vec<Vec<String>> = chunk.iter().map(|t| analyzer.term_texts(t)).collect();
-            progress.advance(chunk.len() as u64);
-            terms
+        .enumerate()
+        .fold(TermStats::default, |mut stats, (chunk, texts)| {
+            for (offset, text) in texts.iter().enumerate() {
+                let doc = chunk * 1024 + offset;
+                analyzer.for_each_term(text, &mut |term| stats.add(doc, term));
+            }
+            progress.advance(texts.len() as u64);
+            stats
         })
-        .collect();
+        .reduce(TermStats::default, TermStats::merge);
     progress.finish();
 
-    let vectorizer = TfidfVectorizer::fit(&documents, config.vectorizer.clone())?;
+    let vectorizer = TfidfVectorizer::fit_stats(stats, texts.len(), config.vectorizer.clone())?;
     if vectorizer.n_features() == 0 {
         return Err(Error::Training(format!(
             "the vocabulary is empty: no term occurs in at least {} rows (lower --min-df)",
             config.vectorizer.min_df
         )));
     }
-    let rows: Vec<SparseRow> = documents
-        .par_iter()
-        .map(|d| vectorizer.transform(d))
+    progress.start("vectorising", Some(texts.len() as u64));
+    let rows: Vec<SparseRow> = texts
+        .par_chunks(1024)
+        .flat_map_iter(|chunk| {
+            let rows: Vec<SparseRow> = chunk
+                .iter()
+                .map(|t| vectorizer.transform_each(|visit| analyzer.for_each_term(t, visit)))
+                .collect();
+            progress.advance(chunk.len() as u64);
+            rows
+        })
         .collect();
-    drop(documents);
+    progress.finish();
 
     progress.start("fitting", None);
     let classifier = fit_classifier(&rows, vectorizer.n_features(), targets, n_classes, config);

@@ -86,6 +86,17 @@ proptest! {
     }
 
     #[test]
+    fn memoised_term_texts_equal_the_stage_by_stage_terms(text in news_like_text()) {
+        // term_texts runs the filter chain through a per-thread word memo;
+        // terms runs every stage on every token. Twice, so that the second
+        // pass reads the memo the first one filled.
+        let analyzer = Analyzer::new(AnalyzerConfig::default()).unwrap();
+        let staged: Vec<String> = analyzer.terms(&text).into_iter().map(|t| t.text).collect();
+        prop_assert_eq!(&analyzer.term_texts(&text), &staged);
+        prop_assert_eq!(&analyzer.term_texts(&text), &staged);
+    }
+
+    #[test]
     fn analysis_is_stable_and_spans_are_valid(text in news_like_text()) {
         let analyzer = Analyzer::new(AnalyzerConfig::default()).unwrap();
         let first = analyzer.terms(&text);

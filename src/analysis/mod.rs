@@ -11,6 +11,10 @@ mod stemmer;
 mod stop_words;
 mod tokenizer;
 
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use foldhash::HashMap as FastMap;
 use serde::{Deserialize, Serialize};
 
 pub use lowercase::Lowercase;
@@ -49,6 +53,8 @@ impl Default for AnalyzerConfig {
 /// The analysis chain built from an [`AnalyzerConfig`].
 #[derive(Debug)]
 pub struct Analyzer {
+    /// Unique per analyzer: the key of the per-thread word memo.
+    id: u64,
     config: AnalyzerConfig,
     lowercase: Option<Lowercase>,
     stop_words: StopWordFilter,
@@ -60,6 +66,7 @@ impl Analyzer {
     pub fn new(config: AnalyzerConfig) -> Result<Self> {
         config.ngram_range.validate()?;
         Ok(Analyzer {
+            id: NEXT_ANALYZER.fetch_add(1, Ordering::Relaxed),
             lowercase: config.lowercase.then_some(Lowercase),
             stop_words: StopWordFilter::new(&config.stop_words),
             stemmer: config.stemmer.map(StemFilter::new),
@@ -75,13 +82,7 @@ impl Analyzer {
     pub fn tokens(&self, text: &str) -> Vec<Token> {
         let mut tokens = Vec::new();
         tokenize(text, &mut tokens);
-        if let Some(lowercase) = &self.lowercase {
-            lowercase.apply(&mut tokens);
-        }
-        self.stop_words.apply(&mut tokens);
-        if let Some(stemmer) = &self.stemmer {
-            stemmer.apply(&mut tokens);
-        }
+        self.filter(&mut tokens);
         tokens
     }
 
@@ -102,16 +103,95 @@ impl Analyzer {
 
     /// Calls `visit` with each term of `text`, in the order of
     /// [`Analyzer::terms`], without allocating a string per term: the fast
-    /// path for looking terms up in a vocabulary.
+    /// path for vectorising (training and classifying).
+    ///
+    /// Every stage after the tokenizer maps one token's text to a new text
+    /// or drops it, whatever its neighbours, so the chain is a function of
+    /// the raw word; this path looks each raw word up in a per-thread memo
+    /// of that function ([`Analyzer::filter_word`]) instead of running the
+    /// stages. `visit` must not analyse text itself (the memo is borrowed).
     pub fn for_each_term(&self, text: &str, visit: &mut dyn FnMut(&str)) {
-        let tokens = self.tokens(text);
-        each_ngram(&tokens, self.config.ngram_range, &mut |term, _, _| {
-            visit(term)
+        MEMO.with_borrow_mut(|memo| {
+            if memo.analyzer != self.id || memo.words.len() >= MEMO_WORDS {
+                memo.index.clear();
+                memo.words.clear();
+                memo.analyzer = self.id;
+            }
+            let mut kept: Vec<u32> = Vec::new();
+            token_spans(text, &mut |start, end| {
+                let raw = &text[start..end];
+                let id = match memo.index.get(raw) {
+                    Some(&id) => id,
+                    None => {
+                        let id = memo.words.len() as u32;
+                        memo.words.push(self.filter_word(raw));
+                        memo.index.insert(raw.to_owned(), id);
+                        id
+                    }
+                };
+                if memo.words[id as usize].is_some() {
+                    kept.push(id);
+                }
+            });
+            let words = &memo.words;
+            let word = |i: usize| words[kept[i] as usize].as_deref().unwrap_or_default();
+            join_ngrams(
+                kept.len(),
+                word,
+                self.config.ngram_range,
+                &mut |term, _, _| visit(term),
+            );
         });
+    }
+
+    /// The chain after the tokenizer applied to one raw word: its term
+    /// text, or `None` when a stage drops it (a stop word).
+    fn filter_word(&self, raw: &str) -> Option<String> {
+        let mut tokens = vec![Token {
+            text: normalise(raw),
+            start: 0,
+            end: raw.len(),
+        }];
+        self.filter(&mut tokens);
+        tokens.pop().map(|t| t.text)
+    }
+
+    /// Lowercase, stop words, stem: the stages after the tokenizer.
+    fn filter(&self, tokens: &mut Vec<Token>) {
+        if let Some(lowercase) = &self.lowercase {
+            lowercase.apply(tokens);
+        }
+        self.stop_words.apply(tokens);
+        if let Some(stemmer) = &self.stemmer {
+            stemmer.apply(tokens);
+        }
     }
 }
 
-use ngrams::{each_ngram, ngrams};
+/// Raw words memoised per thread before the memo is emptied (a few MB).
+const MEMO_WORDS: usize = 100_000;
+
+/// Gives each [`Analyzer`] its own memo key.
+static NEXT_ANALYZER: AtomicU64 = AtomicU64::new(0);
+
+/// One thread's memo of [`Analyzer::filter_word`], for one analyzer at a time.
+#[derive(Default)]
+struct Memo {
+    analyzer: u64,
+    /// Raw word -> index into `words`.
+    index: FastMap<String, u32>,
+    words: Vec<Option<String>>,
+}
+
+thread_local! {
+    static MEMO: RefCell<Memo> = RefCell::new(Memo {
+        analyzer: u64::MAX,
+        ..Memo::default()
+    });
+}
+
+use ngrams::{join_ngrams, ngrams};
+use tokenizer::{normalise, token_spans};
 
 #[cfg(test)]
 mod tests {

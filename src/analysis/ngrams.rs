@@ -68,19 +68,36 @@ pub fn ngrams(tokens: &[Token], range: NgramRange, out: &mut Vec<Term>) {
 /// Calls `visit(text, start, end)` for every n-gram, in the order of
 /// [`ngrams`], building each in one reused buffer instead of a new string.
 pub fn each_ngram(tokens: &[Token], range: NgramRange, visit: &mut dyn FnMut(&str, usize, usize)) {
+    join_ngrams(
+        tokens.len(),
+        |i| &tokens[i].text,
+        range,
+        &mut |text, first, last| visit(text, tokens[first].start, tokens[last].end),
+    );
+}
+
+/// The n-grams of the words `word(0..len)`: `visit(text, first, last)` with
+/// the indices of each n-gram's first and last word, in [`ngrams`] order.
+pub fn join_ngrams<'a>(
+    len: usize,
+    word: impl Fn(usize) -> &'a str,
+    range: NgramRange,
+    visit: &mut dyn FnMut(&str, usize, usize),
+) {
     let mut text = String::new();
-    for start in 0..tokens.len() {
+    for first in 0..len {
         text.clear();
         for n in 1..=range.max {
-            let Some(last) = tokens.get(start + n - 1) else {
+            let last = first + n - 1;
+            if last >= len {
                 break;
-            };
+            }
             if n > 1 {
                 text.push(' ');
             }
-            text.push_str(&last.text);
+            text.push_str(word(last));
             if n >= range.min {
-                visit(&text, tokens[start].start, last.end);
+                visit(&text, first, last);
             }
         }
     }

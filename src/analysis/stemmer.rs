@@ -3,8 +3,8 @@
 
 use std::cell::RefCell;
 
+use foldhash::HashMap as FastMap;
 use rust_stemmers::{Algorithm, Stemmer};
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::tokenizer::Token;
@@ -122,8 +122,8 @@ const STEM_CACHE_WORDS: usize = 50_000;
 
 thread_local! {
     /// This thread's stems: word -> stem, for one language at a time.
-    static STEMS: RefCell<(Option<Language>, FxHashMap<String, String>)> =
-        RefCell::new((None, FxHashMap::default()));
+    static STEMS: RefCell<(Option<Language>, FastMap<String, String>)> =
+        RefCell::new((None, FastMap::default()));
 }
 
 impl StemFilter {

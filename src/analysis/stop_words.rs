@@ -5,7 +5,7 @@
 //! carry stance (`deny`, `against`, `false`, `blame`, ...): for this task
 //! "did not" is the signal, not noise.
 
-use rustc_hash::FxHashSet;
+use foldhash::HashSet as FastSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -152,13 +152,13 @@ pub const ENGLISH_STOP_WORDS: &[&str] = &[
 /// Removes the configured stop words from a token list.
 #[derive(Debug, Clone)]
 pub struct StopWordFilter {
-    words: FxHashSet<String>,
+    words: FastSet<String>,
 }
 
 impl StopWordFilter {
     pub fn new(config: &StopWords) -> Self {
         let words = match config {
-            StopWords::None => FxHashSet::default(),
+            StopWords::None => FastSet::default(),
             StopWords::English => ENGLISH_STOP_WORDS.iter().map(|w| (*w).to_owned()).collect(),
             StopWords::Custom(list) => list.iter().cloned().collect(),
         };

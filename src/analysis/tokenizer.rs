@@ -19,20 +19,27 @@ pub struct Token {
 
 /// Appends the tokens of `text` to `out`.
 pub fn tokenize(text: &str, out: &mut Vec<Token>) {
+    token_spans(text, &mut |start, end| push(text, (start, end), out));
+}
+
+/// Calls `visit(start, end)` with the byte span of each token of `text`, in
+/// order, without building the tokens: a token's text is `text[start..end]`
+/// with `’` folded to `'` ([`normalise`]).
+pub fn token_spans(text: &str, visit: &mut dyn FnMut(usize, usize)) {
     let mut pending: Option<(usize, usize)> = None;
     for (start, word) in text.unicode_word_indices() {
         let end = start + word.len();
         pending = match pending {
             Some((p_start, p_end)) if joined_by_hyphen(text, p_end, start) => Some((p_start, end)),
-            Some(span) => {
-                push(text, span, out);
+            Some((p_start, p_end)) => {
+                visit(p_start, p_end);
                 Some((start, end))
             }
             None => Some((start, end)),
         };
     }
-    if let Some(span) = pending {
-        push(text, span, out);
+    if let Some((start, end)) = pending {
+        visit(start, end);
     }
 }
 
@@ -41,13 +48,20 @@ fn joined_by_hyphen(text: &str, previous_end: usize, next_start: usize) -> bool 
 }
 
 fn push(text: &str, (start, end): (usize, usize), out: &mut Vec<Token>) {
-    let raw = &text[start..end];
-    let text = if raw.contains('’') {
+    out.push(Token {
+        text: normalise(&text[start..end]),
+        start,
+        end,
+    });
+}
+
+/// A token's text from its raw span: the typographic apostrophe folded.
+pub fn normalise(raw: &str) -> String {
+    if raw.contains('’') {
         raw.replace('’', "'")
     } else {
         raw.to_owned()
-    };
-    out.push(Token { text, start, end });
+    }
 }
 
 #[cfg(test)]
