@@ -33,6 +33,6 @@ with tempfile.TemporaryDirectory() as tmp:
             f.write(block)
             written += len(block)
     # The stance process's own peak, measured as bench/side_by_side.py does.
-    seconds, peak = run([binary, "classify", "--format", "jsonl", path], os.path.join(tmp, "rss.txt"))
+    seconds, peak, _ = run([binary, "classify", "--format", "jsonl", path], os.path.join(tmp, "rss.txt"))
     print(f"input {written / 2**20:.0f} MiB  time {seconds:.1f} s  "
           f"throughput {written / 2**20 / seconds:.1f} MiB/s  peak RSS {peak / 2**20:.1f} MiB")

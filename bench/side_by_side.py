@@ -20,7 +20,10 @@ Cases (whole processes: wall time and peak resident set size of each run):
 Each case runs --runs times, stance and the peer alternating so that load
 from other processes falls on both; a figure is the median over runs and a
 ratio is the peer's median over stance's, from the same invocation. Peak RSS
-is each process's own (through GNU time when installed; see `run`).
+is each process's own (through GNU time when installed; see `run`). CPU
+seconds (user + system) show the work done whatever the load: on a busy
+machine stance cannot use both cores and its wall-time ratio drops, its
+CPU-time ratio much less.
 
 scikit-learn is installed into a virtual environment (target/bench-venv,
 pinned by bench/requirements.txt) on first use; generated data goes to a
@@ -79,14 +82,15 @@ def gnu_time():
 
 def run(argv, report):
     """Runs argv with output to /dev/null; returns (wall seconds, peak RSS
-    in bytes) of that process alone.
+    in bytes, CPU seconds (user + system)) of that process alone.
 
     Linux's ru_maxrss of a child counts the memory of the process that
     forked it up to exec (this script holds the generated data), so the
     child is started by GNU time, a small process, whose figure for its own
     child is the command's. Without GNU time the peak is read from
     /proc/PID/status (VmHWM) every 2 ms, which can miss a rise in the last
-    2 ms of a run.
+    2 ms of a run. CPU time is os.wait4's, which includes GNU time's own
+    (about a millisecond).
     """
     timer = gnu_time()
     if timer:
@@ -95,18 +99,20 @@ def run(argv, report):
     started = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors)
     peak_kb = 0
-    if not timer:
-        while process.poll() is None:
-            try:
-                with open(f"/proc/{process.pid}/status") as f:
-                    for line in f:
-                        if line.startswith("VmHWM:"):
-                            peak_kb = max(peak_kb, int(line.split()[1]))
-            except OSError:
-                pass
-            time.sleep(0.002)
-    process.wait()
+    while True:
+        pid, status, usage = os.wait4(process.pid, 0 if timer else os.WNOHANG)
+        if pid:
+            break
+        try:
+            with open(f"/proc/{process.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        peak_kb = max(peak_kb, int(line.split()[1]))
+        except OSError:
+            pass
+        time.sleep(0.002)
     seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
     errors.seek(0)
     error = errors.read().decode(errors="replace")
     errors.close()
@@ -115,7 +121,7 @@ def run(argv, report):
     if timer:
         with open(report) as f:
             peak_kb = int(f.read().split()[-1])
-    return seconds, peak_kb * 1024
+    return seconds, peak_kb * 1024, usage.ru_utime + usage.ru_stime
 
 
 def fnc1_bodies(fnc1_dir):
@@ -243,6 +249,9 @@ def main():
         check_outputs(paths, python, tmp)
         table = cases(paths, python, tmp)
         results = {}
+        # Other processes on the machine change the figures (the ratios
+        # less, as both tools share the load): record the load average.
+        loads = [os.getloadavg()[0]]
         for name in chosen:
             amount, unit, stance_argv, peer_argv = table[name]
             runs = {"stance": [], "scikit-learn": []}
@@ -252,32 +261,39 @@ def main():
                 log(f"{name} run {i + 1}/{args.runs}: stance {runs['stance'][-1][0]:.3f} s, "
                     f"scikit-learn {runs['scikit-learn'][-1][0]:.3f} s")
             results[name] = (amount, unit, runs)
+            loads.append(os.getloadavg()[0])
 
     print(f"\n{os.cpu_count()} CPUs; {versions}; median of {args.runs} runs; "
-          "ratio = scikit-learn / stance (time) from this invocation\n")
-    header = f"{'case':<16}{'tool':<14}{'wall s':>9}{'throughput':>18}{'peak RSS MiB':>14}{'time ratio':>12}{'RSS ratio':>11}"
+          "ratio = scikit-learn / stance from this invocation")
+    print(f"1-minute load average at the start and after each case: "
+          f"{', '.join(f'{l:.1f}' for l in loads)}\n")
+    header = (f"{'case':<16}{'tool':<14}{'wall s':>9}{'throughput':>18}{'CPU s':>9}{'peak RSS MiB':>14}"
+              f"{'time ratio':>12}{'CPU ratio':>11}{'RSS ratio':>11}")
     print(header)
     print("-" * len(header))
-    report = {"cpus": os.cpu_count(), "versions": versions, "runs": args.runs, "cases": {}}
+    report = {"cpus": os.cpu_count(), "versions": versions, "runs": args.runs,
+              "load_averages": loads, "cases": {}}
     for name, (amount, unit, runs) in results.items():
         medians = {}
         for tool, figures in runs.items():
-            seconds = statistics.median(s for s, _ in figures)
-            rss = statistics.median(r for _, r in figures) / 2**20
-            medians[tool] = (seconds, rss)
-        for tool, (seconds, rss) in medians.items():
-            ratio = ""
-            rss_ratio = ""
+            seconds = statistics.median(f[0] for f in figures)
+            rss = statistics.median(f[1] for f in figures) / 2**20
+            cpu = statistics.median(f[2] for f in figures)
+            medians[tool] = (seconds, rss, cpu)
+        peer = medians["scikit-learn"]
+        for tool, (seconds, rss, cpu) in medians.items():
+            ratios = ["", "", ""]
             if tool == "stance":
-                ratio = f"{medians['scikit-learn'][0] / seconds:.1f}x"
-                rss_ratio = f"{medians['scikit-learn'][1] / rss:.1f}x"
-            print(f"{name:<16}{tool:<14}{seconds:>9.3f}{amount / seconds:>13.1f} {unit:<5}"
-                  f"{rss:>13.1f}{ratio:>12}{rss_ratio:>11}")
+                ratios = [f"{peer[0] / seconds:.1f}x", f"{peer[2] / cpu:.1f}x", f"{peer[1] / rss:.1f}x"]
+            print(f"{name:<16}{tool:<14}{seconds:>9.3f}{amount / seconds:>13.1f} {unit:<5}{cpu:>8.2f}"
+                  f"{rss:>13.1f}{ratios[0]:>12}{ratios[1]:>11}{ratios[2]:>11}")
         report["cases"][name] = {
             "amount": amount, "unit": unit,
-            "runs": {t: [{"seconds": s, "peak_rss_bytes": r} for s, r in f] for t, f in runs.items()},
+            "runs": {t: [{"seconds": s, "peak_rss_bytes": r, "cpu_seconds": c} for s, r, c in f]
+                     for t, f in runs.items()},
             "median_seconds": {t: m[0] for t, m in medians.items()},
             "median_peak_rss_mib": {t: m[1] for t, m in medians.items()},
+            "median_cpu_seconds": {t: m[2] for t, m in medians.items()},
         }
     if args.json:
         with open(args.json, "w") as f:

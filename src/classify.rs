@@ -121,16 +121,34 @@ fn classify_pieces<R: Read>(
     // Text is gathered into batches of about BATCH_READS reads, and each
     // batch is cut at blank lines into parts of about a quarter of a read,
     // labelled in parallel: splitting and assembling the results then use
-    // every core too, not only the scoring inside `classify_text`.
+    // every core too, not only the scoring inside `classify_text`. While a
+    // batch is labelled, this thread emits the previous one.
     let batch = read_chunk.saturating_mul(BATCH_READS);
     let part = (read_chunk / 4).max(1);
     let mut pending: Vec<u8> = Vec::new();
     let mut consumed = 0usize; // bytes of the input before `pending`
     let mut lines = 1u64; // line number at the start of `pending`
-    let mut sentences = 0usize;
+    let mut sentences = 0usize; // sentences emitted so far
+    let mut labelled: Option<Vec<Vec<SentencePrediction>>> = None; // not yet emitted
+    let mut emit_batch = |parts: Option<Vec<Vec<SentencePrediction>>>| {
+        for mut predictions in parts.unwrap_or_default() {
+            for p in &mut predictions {
+                p.sentence += sentences;
+            }
+            sentences += predictions.len();
+            emit(&predictions).map_err(|e| Error::io("<stdout>", e))?;
+        }
+        Ok::<(), Error>(())
+    };
     let mut chunk = vec![0u8; read_chunk];
     loop {
-        let n = input.read(&mut chunk).map_err(|e| Error::io(source, e))?;
+        let n = match input.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) => {
+                emit_batch(labelled.take())?;
+                return Err(Error::io(source, e));
+            }
+        };
         let at_end = n == 0;
         pending.extend_from_slice(&chunk[..n]);
         let cut = if at_end {
@@ -143,35 +161,65 @@ fn classify_pieces<R: Read>(
                 None => continue,
             }
         };
-        let text = utf8_prefix(&pending[..cut], source, lines)?;
-        let parts: Vec<Vec<SentencePrediction>> = blank_line_parts(text, part)
-            .into_par_iter()
-            .map(|(start, end)| {
-                let mut predictions =
-                    classify_text(model, analyzer, source, &text[start..end], explain_terms);
-                for p in &mut predictions {
-                    p.start += start;
-                    p.end += start;
-                }
-                predictions
-            })
-            .collect();
-        for mut predictions in parts {
-            for p in &mut predictions {
-                p.sentence += sentences;
-                p.start += consumed;
-                p.end += consumed;
+        let text = match utf8_prefix(&pending[..cut], source, lines) {
+            Ok(text) => text,
+            Err(e) => {
+                emit_batch(labelled.take())?;
+                return Err(e);
             }
-            sentences += predictions.len();
-            emit(&predictions).map_err(|e| Error::io("<stdout>", e))?;
-        }
+        };
+        let mut next = None;
+        let mut emitted = Ok(());
+        rayon::in_place_scope(|scope| {
+            scope.spawn(|_| {
+                next = Some(label_parts(
+                    model,
+                    analyzer,
+                    source,
+                    text,
+                    part,
+                    consumed,
+                    explain_terms,
+                ));
+            });
+            emitted = emit_batch(labelled.take());
+        });
+        emitted?;
+        labelled = next;
         lines += text.bytes().filter(|&b| b == b'\n').count() as u64;
         consumed += cut;
         pending.drain(..cut);
         if at_end {
-            return Ok(());
+            return emit_batch(labelled.take());
         }
     }
+}
+
+/// Labels `text` (which starts `offset` bytes into its input) in parts of
+/// about `part` bytes cut at blank lines, in parallel; the predictions'
+/// spans are offsets into the input, their sentence numbers count from 0 in
+/// each part.
+fn label_parts(
+    model: &StanceModel,
+    analyzer: &Analyzer,
+    source: &str,
+    text: &str,
+    part: usize,
+    offset: usize,
+    explain_terms: usize,
+) -> Vec<Vec<SentencePrediction>> {
+    blank_line_parts(text, part)
+        .into_par_iter()
+        .map(|(start, end)| {
+            let mut predictions =
+                classify_text(model, analyzer, source, &text[start..end], explain_terms);
+            for p in &mut predictions {
+                p.start += offset + start;
+                p.end += offset + start;
+            }
+            predictions
+        })
+        .collect()
 }
 
 /// Byte ranges that cover `text`, each ending just after the first blank

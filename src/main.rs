@@ -29,6 +29,11 @@ use stance::{
     Result, StanceModel, TrainConfig, classify_files, cross_validate, persist, report, train,
 };
 
+/// mimalloc: classify and train allocate many small strings (sentences,
+/// terms, JSON), and it is markedly faster at that than the system malloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "stance",

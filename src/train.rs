@@ -135,9 +135,14 @@ pub fn fit(
     // the terms up. Counts are sums, so the parallel merge order does not
     // change them.
     progress.start("analysing", Some(texts.len() as u64));
+    // Each parallel task folds its rows into a map of its own; rows per task
+    // at least a share of the whole keeps those maps (the peak memory of a
+    // large training run) few.
+    let chunks = texts.len().div_ceil(1024);
     let stats = texts
         .par_chunks(1024)
         .enumerate()
+        .with_min_len(chunks.div_ceil(rayon::current_num_threads()).max(1))
         .fold(TermStats::default, |mut stats, (chunk, texts)| {
             for (offset, text) in texts.iter().enumerate() {
                 let doc = chunk * 1024 + offset;
