@@ -78,7 +78,7 @@ def read_pairs(path, gold="gold", predicted="predicted"):
 
 def run_stance(fnc1, tmp, stance_args):
     model = os.path.join(tmp, "fnc1.model")
-    train_s, train_rss = run([STANCE, "train", "--data", f"{fnc1}/train_stances.csv",
+    train_s, train_rss, _ = run([STANCE, "train", "--data", f"{fnc1}/train_stances.csv",
                               "--bodies", f"{fnc1}/train_bodies.csv", "--out", model,
                               *shlex.split(stance_args)], os.path.join(tmp, "time"))
     predictions = os.path.join(tmp, "stance-predictions.csv")
@@ -118,7 +118,7 @@ def main():
             systems["stance"].append((train_s, rss, pairs, own))
             for name in ["ucl-lr", "tfidf-svc"]:
                 out = os.path.join(tmp, f"{name}.csv")
-                _, rss = run([python, PEER, name, fnc1, out], os.path.join(tmp, "time"))
+                _, rss, _ = run([python, PEER, name, fnc1, out], os.path.join(tmp, "time"))
                 with open(out + ".json") as f:
                     train_s = json.load(f)["train_seconds"]
                 systems[name].append((train_s, rss, read_pairs(out), None))
