@@ -512,11 +512,7 @@ pub fn cross_validate(
             ERROR_TERMS,
         ));
     }
-    misclassified.sort_by(|a, b| {
-        b.confidence
-            .total_cmp(&a.confidence)
-            .then(a.line.cmp(&b.line))
-    });
+    explain::most_confident_first(&mut misclassified);
     let accuracy: Vec<f64> = per_fold.iter().map(|e| e.accuracy).collect();
     let macro_f1: Vec<f64> = per_fold.iter().map(|e| e.macro_f1).collect();
     Ok(CrossValidation {

@@ -150,12 +150,40 @@ pub fn misclassified(
             })
         })
         .collect();
+    most_confident_first(&mut errors);
+    errors
+}
+
+/// Misclassified rows without term explanations (for models whose score
+/// is not linear in the words), most confident first.
+pub fn misclassified_unexplained(rows: &[RowPrediction]) -> Vec<Misclassified> {
+    let mut errors: Vec<Misclassified> = rows
+        .iter()
+        .filter(|r| r.gold != r.predicted)
+        .map(|r| Misclassified {
+            line: r.line,
+            text: r.text.clone(),
+            gold: r.gold.clone(),
+            predicted: r.predicted.clone(),
+            confidence: r.confidence,
+            explanation: Explanation {
+                label: r.predicted.clone(),
+                runner_up: r.gold.clone(),
+                terms: Vec::new(),
+            },
+        })
+        .collect();
+    most_confident_first(&mut errors);
+    errors
+}
+
+/// Orders errors by confidence, highest first, then by line.
+pub fn most_confident_first(errors: &mut [Misclassified]) {
     errors.sort_by(|a, b| {
         b.confidence
             .total_cmp(&a.confidence)
             .then(a.line.cmp(&b.line))
     });
-    errors
 }
 
 /// Indices of the largest and second-largest values.

@@ -15,7 +15,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use stance::analysis::{AnalyzerConfig, Language, NgramRange, StopWords};
 use stance::data::{CsvColumns, LabelledData, read_labelled_csv};
 use stance::evaluate::{RowPrediction, evaluate_rows, predict_rows, write_row_predictions};
-use stance::explain::{Explanation, Misclassified, ModelCard, misclassified};
+use stance::explain::{Misclassified, ModelCard, misclassified, misclassified_unexplained};
 use stance::features::VectorizerParams;
 use stance::learning_curve::learning_curve;
 use stance::pairs::output as pair_output;
@@ -604,34 +604,8 @@ fn run_evaluate_pairs(cmd: &EvaluateCommand, model: &PairModel) -> Result<()> {
     // Pair errors are listed without term explanations: a pair's score is
     // not one linear function of the words.
     finish_evaluation(cmd, &rows, &summary, || {
-        Ok((model.card_fields(), unexplained_errors(&rows)))
+        Ok((model.card_fields(), misclassified_unexplained(&rows)))
     })
-}
-
-/// The misclassified rows, most confident first, without term explanations.
-fn unexplained_errors(rows: &[RowPrediction]) -> Vec<Misclassified> {
-    let mut errors: Vec<Misclassified> = rows
-        .iter()
-        .filter(|r| r.gold != r.predicted)
-        .map(|r| Misclassified {
-            line: r.line,
-            text: r.text.clone(),
-            gold: r.gold.clone(),
-            predicted: r.predicted.clone(),
-            confidence: r.confidence,
-            explanation: Explanation {
-                label: r.predicted.clone(),
-                runner_up: r.gold.clone(),
-                terms: Vec::new(),
-            },
-        })
-        .collect();
-    errors.sort_by(|a, b| {
-        b.confidence
-            .total_cmp(&a.confidence)
-            .then(a.line.cmp(&b.line))
-    });
-    errors
 }
 
 fn run_classify_claim(cmd: &ClassifyCommand, claim: &str) -> Result<()> {

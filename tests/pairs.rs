@@ -123,6 +123,39 @@ fn evaluate_reports_the_fnc_score_beside_macro_f1() {
 }
 
 #[test]
+fn a_pair_report_shows_the_fnc_score_and_every_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = pair_model(dir.path(), &["--c", "0.05"]);
+    let report_dir = dir.path().join("report");
+    let report = evaluate_json(
+        &model,
+        &[
+            "--claim-column",
+            "claim",
+            "--data",
+            pairs("pairs.csv").to_str().unwrap(),
+            "--report",
+            report_dir.to_str().unwrap(),
+        ],
+    );
+    let html = std::fs::read_to_string(report_dir.join("report.html")).unwrap();
+    let score = report["fnc_score"].as_f64().unwrap();
+    assert!(
+        html.contains(&format!("FNC score<b>{score:.2}</b>")),
+        "{html}"
+    );
+    assert!(html.contains("two stages (related or not, then the stance)"));
+    let wrong = 26.0 - report["accuracy"].as_f64().unwrap() * 26.0;
+    let wrong = wrong.round() as usize;
+    assert!(html.contains(&format!("{wrong} of 26 rows are misclassified")));
+    let rows = html
+        .split(r#"<table class="errors">"#)
+        .nth(1)
+        .map_or(0, |t| t.matches("<tr><td").count());
+    assert_eq!(rows, wrong);
+}
+
+#[test]
 fn classify_with_a_claim_labels_each_article_and_shows_its_nearest_sentences() {
     let dir = tempfile::tempdir().unwrap();
     let model = pair_model(dir.path(), &[]);
