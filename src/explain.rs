@@ -259,26 +259,8 @@ impl<'a> ModelCard<'a> {
 
     /// The card's fields as (name, value) pairs, in display order.
     pub fn fields(&self) -> Vec<(&'static str, String)> {
-        let meta = self.metadata;
-        let counts: Vec<String> = self
-            .labels
-            .iter()
-            .zip(meta.label_counts.iter().chain(std::iter::repeat(&0)))
-            .map(|(l, n)| format!("{l} ({n})"))
-            .collect();
-        let mut fields = settings_fields(&meta.config, Some(self.vocabulary_size));
-        fields.push(("labels", counts.join(", ")));
-        fields.push((
-            "training data",
-            format!(
-                "{} ({} rows, sha256 {})",
-                meta.training_data, meta.training_rows, meta.training_sha256
-            ),
-        ));
-        fields.push((
-            "created",
-            format!("{} by stance {}", meta.created, meta.stance_version),
-        ));
+        let mut fields = settings_fields(&self.metadata.config, Some(self.vocabulary_size));
+        fields.extend(provenance_fields(self.metadata, self.labels, "rows"));
         fields
     }
 
@@ -295,6 +277,34 @@ impl<'a> ModelCard<'a> {
         }
         out
     }
+}
+
+/// Labels with their training counts, the training data (`unit` names
+/// its rows) and when and by what the model was made.
+pub fn provenance_fields(
+    meta: &ModelMetadata,
+    labels: &[String],
+    unit: &str,
+) -> Vec<(&'static str, String)> {
+    let counts: Vec<String> = labels
+        .iter()
+        .zip(meta.label_counts.iter().chain(std::iter::repeat(&0)))
+        .map(|(l, n)| format!("{l} ({n})"))
+        .collect();
+    vec![
+        ("labels", counts.join(", ")),
+        (
+            "training data",
+            format!(
+                "{} ({} {unit}, sha256 {})",
+                meta.training_data, meta.training_rows, meta.training_sha256
+            ),
+        ),
+        (
+            "created",
+            format!("{} by stance {}", meta.created, meta.stance_version),
+        ),
+    ]
 }
 
 /// Algorithm, hyperparameters, analyzer and feature settings of a training

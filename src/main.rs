@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use stance::analysis::{AnalyzerConfig, Language, NgramRange, StopWords};
-use stance::data::{CsvColumns, LabelledData, read_labelled_csv};
+use stance::data::{CsvColumns, read_labelled_csv};
 use stance::evaluate::{RowPrediction, evaluate_rows, predict_rows, write_row_predictions};
 use stance::explain::{Misclassified, ModelCard, misclassified, misclassified_unexplained};
 use stance::features::VectorizerParams;
@@ -518,13 +518,18 @@ fn run_evaluate(cmd: EvaluateCommand) -> Result<()> {
     }
     let data = read_labelled_csv(&cmd.data, &cmd.columns.to_columns())?;
     let rows = predict_rows(&model, &data)?;
-    finish_evaluation(&cmd, &rows, &data_summary(&data), || {
-        let analyzer = model.analyzer()?;
-        Ok((
-            ModelCard::new(&model, REPORT_TERMS).fields(),
-            misclassified(&model, &analyzer, &rows, REPORT_TERMS),
-        ))
-    })
+    finish_evaluation(
+        &cmd,
+        &rows,
+        &data_summary(&data.path, data.examples.len(), &data.sha256),
+        || {
+            let analyzer = model.analyzer()?;
+            Ok((
+                ModelCard::new(&model, REPORT_TERMS).fields(),
+                misclassified(&model, &analyzer, &rows, REPORT_TERMS),
+            ))
+        },
+    )
 }
 
 /// Writes what `evaluate` writes for `rows`: the predictions CSV and the
@@ -561,7 +566,11 @@ fn run_cross_validate(cmd: CrossValidateCommand) -> Result<()> {
     let progress = TerminalProgress::new();
     let result = cross_validate(&data, &config, cmd.folds, &progress)?;
     if let Some(dir) = &cmd.report {
-        let html = report::cross_validation_html(&config, &data_summary(&data), &result);
+        let html = report::cross_validation_html(
+            &config,
+            &data_summary(&data.path, data.examples.len(), &data.sha256),
+            &result,
+        );
         report::write_report(dir, &html, &result)?;
     }
     let report = match cmd.format {
@@ -596,11 +605,7 @@ fn run_evaluate_pairs(cmd: &EvaluateCommand, model: &PairModel) -> Result<()> {
             }
         })
         .collect();
-    let summary = report::DataSummary {
-        path: data.path.display().to_string(),
-        rows: data.examples.len(),
-        sha256: data.sha256.clone(),
-    };
+    let summary = data_summary(&data.path, data.examples.len(), &data.sha256);
     // Pair errors are listed without term explanations: a pair's score is
     // not one linear function of the words.
     finish_evaluation(cmd, &rows, &summary, || {
@@ -621,13 +626,7 @@ fn run_classify_claim(cmd: &ClassifyCommand, claim: &str) -> Result<()> {
     let model = persist::load_pair(path)?;
     let predictor = model.predictor()?;
     let mut out = BufWriter::new(io::stdout().lock());
-    let stdin_only = [PathBuf::from("-")];
-    let files = if cmd.files.is_empty() {
-        &stdin_only[..]
-    } else {
-        &cmd.files[..]
-    };
-    for file in files {
+    for file in &article_files(&cmd.files) {
         let (source, text) = pair_output::read_article(file)?;
         let stance =
             pair_output::classify_article(&predictor, claim, &source, &text, cmd.sentences);
@@ -648,11 +647,20 @@ fn run_classify_claim(cmd: &ClassifyCommand, claim: &str) -> Result<()> {
 /// Terms shown per misclassified row in a report.
 const REPORT_TERMS: usize = 6;
 
-fn data_summary(data: &LabelledData) -> report::DataSummary {
+fn data_summary(path: &Path, rows: usize, sha256: &str) -> report::DataSummary {
     report::DataSummary {
-        path: data.path.display().to_string(),
-        rows: data.examples.len(),
-        sha256: data.sha256.clone(),
+        path: path.display().to_string(),
+        rows,
+        sha256: sha256.to_owned(),
+    }
+}
+
+/// The article files to read: standard input when none are given.
+fn article_files(files: &[PathBuf]) -> Vec<PathBuf> {
+    if files.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        files.to_vec()
     }
 }
 
@@ -675,14 +683,9 @@ fn run_classify(cmd: ClassifyCommand) -> Result<()> {
         model.labels.clone(),
         color,
     );
-    let stdin_only = [PathBuf::from("-")];
-    let files = if cmd.files.is_empty() {
-        &stdin_only[..]
-    } else {
-        &cmd.files[..]
-    };
+    let files = article_files(&cmd.files);
     let explain_terms = if cmd.explain { cmd.explain_terms } else { 0 };
-    classify_files(&model, &analyzer, files, explain_terms, |predictions| {
+    classify_files(&model, &analyzer, &files, explain_terms, |predictions| {
         writer.write_article(predictions)
     })?;
     writer.flush().map_err(|e| Error::io("<stdout>", e))

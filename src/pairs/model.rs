@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::data::PairData;
-use super::features::{BodyFeatures, ClaimFeatures, NEAREST_SENTENCES, PairFeaturizer};
+use super::features::{BodyFeatures, ClaimFeatures, PairFeaturizer};
 use crate::analysis::{Analyzer, AnalyzerConfig};
 use crate::error::{Error, Result};
 use crate::features::{SparseRow, TfidfVectorizer};
@@ -66,8 +66,7 @@ pub struct PairPrediction {
     pub scores: Vec<f64>,
     /// Index of the predicted label.
     pub label: usize,
-    /// Nearest sentences: (sentence index, similarity, start, end,
-    /// sentence-model probabilities).
+    /// The body's sentences nearest the claim, nearest first.
     pub nearest: Vec<NearSentence>,
 }
 
@@ -142,13 +141,11 @@ impl PairModel {
                 }
             },
         ));
-        let counts: Vec<String> = self
-            .labels
-            .iter()
-            .zip(&meta.label_counts)
-            .map(|(l, n)| format!("{l} ({n})"))
-            .collect();
-        fields.push(("labels", counts.join(", ")));
+        fields.extend(crate::explain::provenance_fields(
+            meta,
+            &self.labels,
+            "pairs",
+        ));
         fields.push((
             "sentence model",
             format!(
@@ -156,17 +153,6 @@ impl PairModel {
                 self.sentence_model.metadata.training_data,
                 self.sentence_model.metadata.training_rows
             ),
-        ));
-        fields.push((
-            "training data",
-            format!(
-                "{} ({} pairs, sha256 {})",
-                meta.training_data, meta.training_rows, meta.training_sha256
-            ),
-        ));
-        fields.push((
-            "created",
-            format!("{} by stance {}", meta.created, meta.stance_version),
         ));
         fields
     }
@@ -455,9 +441,6 @@ fn fit_vocabulary(
     }
     Ok(vectorizer)
 }
-
-/// Sentences nearest the claim that classify shows by default.
-pub const SHOWN_SENTENCES: usize = NEAREST_SENTENCES;
 
 #[cfg(test)]
 mod tests {
