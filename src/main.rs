@@ -325,7 +325,11 @@ enum ClassWeightArg {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum StopWordsArg {
+    /// Function words; negations and stance words are kept
     English,
+    /// The English list plus attribution words (say, said, told, according, ...)
+    EnglishNews,
+    /// Keep every word
     None,
 }
 
@@ -366,6 +370,7 @@ impl TrainArgs {
                 lowercase: !self.no_lowercase,
                 stop_words: match self.stop_words {
                     StopWordsArg::English => StopWords::English,
+                    StopWordsArg::EnglishNews => StopWords::EnglishNews,
                     StopWordsArg::None => StopWords::None,
                 },
                 stemmer: self.stemmer.0,
