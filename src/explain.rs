@@ -321,12 +321,16 @@ pub fn settings_fields(
         (
             "hyperparameters",
             format!(
-                "c={} smoothing={} max_iterations={} class_weight={:?} seed={}",
+                "c={} smoothing={} max_iterations={} class_weight={:?} seed={}{}",
                 config.classifier.c,
                 config.classifier.smoothing,
                 config.classifier.max_iterations,
                 config.class_weight,
-                config.seed
+                config.seed,
+                match config.bias_folds {
+                    0 => String::new(),
+                    folds => format!(" tune_bias={folds}"),
+                }
             ),
         ),
         (

@@ -11,10 +11,13 @@
 //! Columns are the selected terms in byte order, so the same training data
 //! always gives the same columns, whatever the hash seed.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use foldhash::HashMap as FastMap;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::{Analyzer, TermIndex};
 use crate::error::{Error, Result};
 
 /// How the vocabulary is chosen and how counts are weighted.
@@ -155,6 +158,78 @@ pub struct TfidfVectorizer {
     /// Term -> column (foldhash: several times faster than SipHash on short
     /// keys; the vocabulary is not attacker-chosen).
     index: FastMap<String, u32>,
+    /// Unique per vocabulary built: the key of the analyzer's column memo.
+    id: u64,
+    words: WordGrams,
+}
+
+/// Gives each [`TfidfVectorizer`] its own [`TermIndex::index_id`].
+static NEXT_VECTORIZER: AtomicU64 = AtomicU64::new(0);
+
+impl TermIndex for TfidfVectorizer {
+    fn index_id(&self) -> u64 {
+        self.id
+    }
+
+    fn term_column(&self, term: &str) -> Option<u32> {
+        self.index.get(term).copied()
+    }
+
+    fn word_number(&self, word: &str) -> Option<u32> {
+        self.words.numbers.get(word).copied()
+    }
+
+    fn unigram_column(&self, word: u32) -> Option<u32> {
+        Some(self.words.unigram_columns[word as usize]).filter(|&c| c != u32::MAX)
+    }
+
+    fn bigram_column(&self, first: u32, second: u32) -> Option<u32> {
+        self.words.bigram_columns.get(&(first, second)).copied()
+    }
+}
+
+/// The vocabulary's unigrams and bigrams by word number, so that a bigram's
+/// column is found from its two words without building its text.
+#[derive(Debug, Clone, Default)]
+struct WordGrams {
+    /// Word -> its number: every word of a one- or two-word term.
+    numbers: FastMap<String, u32>,
+    /// Word number -> the column of its unigram, `u32::MAX` if none.
+    unigram_columns: Vec<u32>,
+    /// (first, second) word numbers -> the column of the bigram.
+    bigram_columns: FastMap<(u32, u32), u32>,
+}
+
+impl WordGrams {
+    fn new(terms: &[String]) -> Self {
+        let mut grams = WordGrams::default();
+        for (column, term) in terms.iter().enumerate() {
+            let column = column as u32;
+            let mut words = term.split(' ');
+            match (words.next(), words.next(), words.next()) {
+                (Some(word), None, _) => {
+                    let number = grams.number(word);
+                    grams.unigram_columns[number as usize] = column;
+                }
+                (Some(first), Some(second), None) => {
+                    let pair = (grams.number(first), grams.number(second));
+                    grams.bigram_columns.insert(pair, column);
+                }
+                _ => {}
+            }
+        }
+        grams
+    }
+
+    fn number(&mut self, word: &str) -> u32 {
+        if let Some(&number) = self.numbers.get(word) {
+            return number;
+        }
+        let number = self.unigram_columns.len() as u32;
+        self.numbers.insert(word.to_owned(), number);
+        self.unigram_columns.push(u32::MAX);
+        number
+    }
 }
 
 /// The saved form of a [`TfidfVectorizer`]: the lookup index is rebuilt on load.
@@ -237,6 +312,7 @@ impl TfidfVectorizer {
     }
 
     fn from_parts(params: VectorizerParams, terms: Vec<String>, idf: Vec<f64>) -> Self {
+        let words = WordGrams::new(&terms);
         let index = terms
             .iter()
             .enumerate()
@@ -247,6 +323,8 @@ impl TfidfVectorizer {
             terms,
             idf,
             index,
+            id: NEXT_VECTORIZER.fetch_add(1, Ordering::Relaxed),
+            words,
         }
     }
 
@@ -286,6 +364,21 @@ impl TfidfVectorizer {
                 columns.push(column);
             }
         });
+        self.row_from_columns(columns)
+    }
+
+    /// The vector of one document analysed with `analyzer`, through the
+    /// analyzer's column memo ([`Analyzer::for_each_column`]): equal to
+    /// `transform(&analyzer.term_texts(text))`, faster.
+    pub fn transform_text(&self, analyzer: &Analyzer, text: &str) -> SparseRow {
+        let mut columns: Vec<u32> = Vec::new();
+        analyzer.for_each_column(text, self, &mut |column| columns.push(column));
+        self.row_from_columns(columns)
+    }
+
+    /// The L2-normalised (TF-)IDF row of a document given the column of
+    /// each of its in-vocabulary terms, in any order, repeats counted.
+    fn row_from_columns(&self, mut columns: Vec<u32>) -> SparseRow {
         columns.sort_unstable();
         let mut row = SparseRow::default();
         for column in columns {
@@ -440,6 +533,51 @@ mod tests {
         VectorizerParams {
             min_df,
             ..VectorizerParams::default()
+        }
+    }
+
+    /// The fused path (word memo + word-number bigram table) must give the
+    /// rows the plain path gives, for every n-gram range, with a vocabulary
+    /// cut by max_df (so a bigram can be kept while one of its words is
+    /// not), and when vectorizers and analyzers alternate on one thread.
+    #[test]
+    fn transform_text_equals_transform_of_term_texts() {
+        use crate::analysis::{AnalyzerConfig, NgramRange, StopWords};
+        let texts = [
+            "The ministry denied that its jets struck the convoy on Tuesday.",
+            "Police say the man defrauded investors; the man denied it.",
+            "Officials blamed the crash on pilot error, not the weather.",
+            "The ministry said the convoy was struck by rebels, not its jets.",
+            "UPDATE: the ministry’s statement didn't mention the convoy at all",
+            "ministry ministry ministry convoy convoy a-b-c 3.5 U.S. über-cool",
+        ];
+        for (min, max) in [(1, 1), (1, 2), (2, 2), (1, 3)] {
+            for max_df in [1.0, 0.5] {
+                let config = AnalyzerConfig {
+                    ngram_range: NgramRange::new(min, max).unwrap(),
+                    stop_words: StopWords::EnglishNews,
+                    ..AnalyzerConfig::default()
+                };
+                let analyzer = Analyzer::new(config.clone()).unwrap();
+                let other = Analyzer::new(config).unwrap();
+                let documents: Vec<Vec<String>> =
+                    texts.iter().map(|t| analyzer.term_texts(t)).collect();
+                let p = VectorizerParams {
+                    min_df: 1,
+                    max_df,
+                    ..VectorizerParams::default()
+                };
+                let first = TfidfVectorizer::fit(&documents[..3], p.clone()).unwrap();
+                let second = TfidfVectorizer::fit(&documents, p).unwrap();
+                for text in texts.iter().chain(texts.iter()) {
+                    for (a, v) in [(&analyzer, &first), (&other, &second), (&analyzer, &second)] {
+                        let expected = v.transform(&a.term_texts(text));
+                        let fused = v.transform_text(a, text);
+                        assert_eq!(fused.indices, expected.indices, "{min}-{max} {text}");
+                        assert_eq!(fused.values, expected.values, "{min}-{max} {text}");
+                    }
+                }
+            }
         }
     }
 

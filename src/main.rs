@@ -278,6 +278,11 @@ struct TrainArgs {
     /// Rebalance classes of different sizes.
     #[arg(long, value_enum, default_value_t = ClassWeightArg::None)]
     class_weight: ClassWeightArg,
+    /// Pair models: scale each label's score by a factor chosen for
+    /// macro-F1 on out-of-fold predictions over this many folds (grouped by
+    /// article), so that rare labels get predicted; 0: off.
+    #[arg(long, default_value_t = 0, value_name = "FOLDS")]
+    tune_bias: usize,
     /// Shortest word n-gram.
     #[arg(long, default_value_t = 1)]
     ngram_min: usize,
@@ -398,6 +403,7 @@ impl TrainArgs {
                 ClassWeightArg::Balanced => ClassWeight::Balanced,
             },
             seed: self.seed,
+            bias_folds: self.tune_bias,
         };
         config.validate()?;
         Ok(config)

@@ -81,8 +81,7 @@ impl StanceModel {
 
     /// The feature row of one text.
     pub fn features(&self, analyzer: &Analyzer, text: &str) -> SparseRow {
-        self.vectorizer
-            .transform_each(|visit| analyzer.for_each_term(text, visit))
+        self.vectorizer.transform_text(analyzer, text)
     }
 
     /// Assembles a model from its parts.

@@ -45,6 +45,11 @@ pub struct TrainConfig {
     pub classifier: ClassifierParams,
     pub class_weight: ClassWeight,
     pub seed: u64,
+    /// Pair models: folds of the out-of-fold predictions that per-label
+    /// score offsets are tuned on for macro-F1 ([`crate::pairs::bias`]);
+    /// 0 for none.
+    #[serde(default)]
+    pub bias_folds: usize,
 }
 
 impl Default for TrainConfig {
@@ -55,6 +60,7 @@ impl Default for TrainConfig {
             classifier: ClassifierParams::default(),
             class_weight: ClassWeight::None,
             seed: 42,
+            bias_folds: 0,
         }
     }
 }
@@ -63,6 +69,11 @@ impl TrainConfig {
     pub fn validate(&self) -> Result<()> {
         self.analyzer.ngram_range.validate()?;
         self.vectorizer.validate()?;
+        if self.bias_folds == 1 {
+            return Err(Error::InvalidParameter(
+                "bias folds 1: tuning offsets needs at least 2 folds (or 0 for none)".to_owned(),
+            ));
+        }
         self.classifier.validate()
     }
 }

@@ -334,3 +334,77 @@ fn fnc1_layout_errors_name_file_line_and_field() {
     );
     assert!(!dir.path().join("m.model").exists());
 }
+
+/// How many rows a pair model predicts as `label` on the fixture.
+fn predicted_count(model: &Path, label: &str) -> u64 {
+    let report = evaluate_json(
+        model,
+        &[
+            "--claim-column",
+            "claim",
+            "--data",
+            pairs("pairs.csv").to_str().unwrap(),
+        ],
+    );
+    let labels = report["confusion"]["labels"].as_array().unwrap();
+    let column = labels.iter().position(|l| l == label).unwrap();
+    report["confusion"]["matrix"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row[column].as_u64().unwrap())
+        .sum()
+}
+
+#[test]
+fn tune_bias_boosts_the_rarest_stance_and_the_card_says_by_how_much() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain_dir = dir.path().join("plain");
+    std::fs::create_dir(&plain_dir).unwrap();
+    let plain = pair_model(&plain_dir, &["--c", "0.05"]);
+    let tuned = pair_model(dir.path(), &["--c", "0.05", "--tune-bias", "2"]);
+    let report_dir = dir.path().join("report");
+    evaluate_json(
+        &tuned,
+        &[
+            "--claim-column",
+            "claim",
+            "--data",
+            pairs("pairs.csv").to_str().unwrap(),
+            "--report",
+            report_dir.to_str().unwrap(),
+        ],
+    );
+    let html = std::fs::read_to_string(report_dir.join("report.html")).unwrap();
+    assert!(html.contains("tune_bias=2"), "{html}");
+    // disagree and discuss tie as rarest (5 rows each): the first moves.
+    let factors = html
+        .split("label score factors</th><td><code>")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap();
+    assert!(factors.starts_with("agree x1.00, disagree x"), "{factors}");
+    assert!(factors.ends_with(", discuss x1.00"), "{factors}");
+    assert!(predicted_count(&tuned, "disagree") > predicted_count(&plain, "disagree"));
+}
+
+#[test]
+fn tune_bias_with_a_fold_missing_a_label_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m.model");
+    let output = stance()
+        .args(["train", "--claim-column", "claim", "--min-df", "1"])
+        .args(["--tune-bias", "9", "--data"])
+        .arg(pairs("pairs.csv"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr_of(&output).contains("--tune-bias 9: fold 7 lacks a label or rows"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(!out.exists());
+}

@@ -50,6 +50,27 @@ impl Default for AnalyzerConfig {
     }
 }
 
+/// A vocabulary the analyzer can map terms to columns of, for the fused
+/// analyse-and-look-up path ([`Analyzer::for_each_column`]).
+///
+/// Besides whole terms, it knows the words its unigrams and bigrams are made
+/// of by a number, so that a bigram is found from two numbers without
+/// building its text.
+pub trait TermIndex {
+    /// Unique per vocabulary: word numbers memoised for one index are never
+    /// used with another.
+    fn index_id(&self) -> u64;
+    /// The column of `term`, if it is in the vocabulary.
+    fn term_column(&self, term: &str) -> Option<u32>;
+    /// The number of `word` if some unigram or bigram of the vocabulary
+    /// contains it.
+    fn word_number(&self, word: &str) -> Option<u32>;
+    /// The column of the unigram of word number `word`.
+    fn unigram_column(&self, word: u32) -> Option<u32>;
+    /// The column of the bigram `first second`, by word numbers.
+    fn bigram_column(&self, first: u32, second: u32) -> Option<u32>;
+}
+
 /// The analysis chain built from an [`AnalyzerConfig`].
 #[derive(Debug)]
 pub struct Analyzer {
@@ -112,23 +133,10 @@ impl Analyzer {
     /// stages. `visit` must not analyse text itself (the memo is borrowed).
     pub fn for_each_term(&self, text: &str, visit: &mut dyn FnMut(&str)) {
         MEMO.with_borrow_mut(|memo| {
-            if memo.analyzer != self.id || memo.words.len() >= MEMO_WORDS {
-                memo.index.clear();
-                memo.words.clear();
-                memo.analyzer = self.id;
-            }
+            memo.prepare(self.id, None);
             let mut kept: Vec<u32> = Vec::new();
             token_spans(text, &mut |start, end| {
-                let raw = &text[start..end];
-                let id = match memo.index.get(raw) {
-                    Some(&id) => id,
-                    None => {
-                        let id = memo.words.len() as u32;
-                        memo.words.push(self.filter_word(raw));
-                        memo.index.insert(raw.to_owned(), id);
-                        id
-                    }
-                };
+                let id = memo.word_id(&text[start..end], |raw| self.filter_word(raw));
                 if memo.words[id as usize].is_some() {
                     kept.push(id);
                 }
@@ -141,6 +149,50 @@ impl Analyzer {
                 self.config.ngram_range,
                 &mut |term, _, _| visit(term),
             );
+        });
+    }
+
+    /// Calls `visit` with the vocabulary column of each term of `text` that
+    /// `index` knows, as `index.term_column` would give for each term of
+    /// [`Analyzer::for_each_term`]: the fast path of classification.
+    ///
+    /// For unigrams and bigrams the per-thread memo also keeps each word's
+    /// column and each word pair's column, so that a word seen before costs
+    /// one hash lookup of the raw word and no term string is built; longer
+    /// n-grams take the general path.
+    pub fn for_each_column(&self, text: &str, index: &impl TermIndex, visit: &mut dyn FnMut(u32)) {
+        if self.config.ngram_range.max > 2 {
+            self.for_each_term(text, &mut |term| {
+                if let Some(column) = index.term_column(term) {
+                    visit(column);
+                }
+            });
+            return;
+        }
+        let range = self.config.ngram_range;
+        MEMO.with_borrow_mut(|memo| {
+            memo.prepare(self.id, Some(index.index_id()));
+            // The vocabulary word number of each kept word, NO_WORD if none.
+            let mut numbers: Vec<u32> = Vec::new();
+            token_spans(text, &mut |start, end| {
+                let id = memo.word_id(&text[start..end], |raw| self.filter_word(raw));
+                if memo.words[id as usize].is_some() {
+                    numbers.push(memo.word_number(id, index));
+                }
+            });
+            for (i, &number) in numbers.iter().enumerate() {
+                if number == NO_WORD {
+                    continue;
+                }
+                let unigram = (range.min == 1)
+                    .then(|| index.unigram_column(number))
+                    .flatten();
+                let next = numbers.get(i + 1).filter(|&&n| n != NO_WORD);
+                let bigram = next
+                    .filter(|_| range.max == 2)
+                    .and_then(|&next| index.bigram_column(number, next));
+                unigram.into_iter().chain(bigram).for_each(&mut *visit);
+            }
         });
     }
 
@@ -171,16 +223,86 @@ impl Analyzer {
 /// Raw words memoised per thread before the memo is emptied (a few MB).
 const MEMO_WORDS: usize = 100_000;
 
+/// Raw words up to this many bytes are memo keys without a heap string.
+const INLINE_WORD: usize = 15;
+
+/// A kept word that no vocabulary unigram or bigram contains.
+const NO_WORD: u32 = u32::MAX;
+
+/// A word whose vocabulary number has not been looked up yet.
+const UNKNOWN_WORD: u32 = u32::MAX - 1;
+
 /// Gives each [`Analyzer`] its own memo key.
 static NEXT_ANALYZER: AtomicU64 = AtomicU64::new(0);
 
-/// One thread's memo of [`Analyzer::filter_word`], for one analyzer at a time.
+/// One thread's memo of [`Analyzer::filter_word`], for one analyzer at a
+/// time, and of vocabulary word numbers, for one [`TermIndex`] at a time.
 #[derive(Default)]
 struct Memo {
     analyzer: u64,
-    /// Raw word -> index into `words`.
-    index: FastMap<String, u32>,
+    /// The index `numbers` belong to, if any.
+    term_index: Option<u64>,
+    /// Raw word of up to [`INLINE_WORD`] bytes, stored inline -> index into
+    /// `words`. Most words are that short; keeping them out of the heap
+    /// saves the pointer chase and the `memcmp` call of a `String` key,
+    /// which were a third of classification time.
+    short: FastMap<[u8; INLINE_WORD + 1], u32>,
+    /// Longer raw word -> index into `words`.
+    long: FastMap<String, u32>,
     words: Vec<Option<String>>,
+    /// Word -> its [`TermIndex::word_number`], parallel to `words` once
+    /// looked up.
+    numbers: Vec<u32>,
+}
+
+impl Memo {
+    /// Empties the memo if it belongs to another analyzer or index, or has
+    /// grown past its bound.
+    fn prepare(&mut self, analyzer: u64, term_index: Option<u64>) {
+        let other_index = term_index.is_some() && term_index != self.term_index;
+        if self.analyzer != analyzer || other_index || self.words.len() >= MEMO_WORDS {
+            self.short.clear();
+            self.long.clear();
+            self.words.clear();
+            self.numbers.clear();
+            self.analyzer = analyzer;
+            self.term_index = term_index;
+        }
+    }
+
+    /// The memo slot of `raw`, filtering it with `filter` on first sight.
+    fn word_id(&mut self, raw: &str, filter: impl FnOnce(&str) -> Option<String>) -> u32 {
+        let next = self.words.len() as u32;
+        let id = if raw.len() <= INLINE_WORD {
+            // The length byte keeps words that differ only by trailing NULs apart.
+            let mut key = [0u8; INLINE_WORD + 1];
+            key[..raw.len()].copy_from_slice(raw.as_bytes());
+            key[INLINE_WORD] = raw.len() as u8;
+            *self.short.entry(key).or_insert(next)
+        } else if let Some(&id) = self.long.get(raw) {
+            id
+        } else {
+            self.long.insert(raw.to_owned(), next);
+            next
+        };
+        if id == next {
+            self.words.push(filter(raw));
+        }
+        id
+    }
+
+    /// The vocabulary word number of the kept word in slot `id`, or NO_WORD.
+    fn word_number(&mut self, id: u32, index: &impl TermIndex) -> u32 {
+        let slot = id as usize;
+        if self.numbers.len() <= slot {
+            self.numbers.resize(slot + 1, UNKNOWN_WORD);
+        }
+        if self.numbers[slot] == UNKNOWN_WORD {
+            let word = self.words[slot].as_deref().unwrap_or_default();
+            self.numbers[slot] = index.word_number(word).unwrap_or(NO_WORD);
+        }
+        self.numbers[slot]
+    }
 }
 
 thread_local! {

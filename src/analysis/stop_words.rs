@@ -160,8 +160,22 @@ pub const ENGLISH_STOP_WORDS: &[&str] = &[
 /// often than neutral facts teaches a model that "said" leans accusation, and
 /// real copy, where most neutral sentences are attributed too, punishes it.
 pub const ATTRIBUTION_WORDS: &[&str] = &[
-    "according", "add", "added", "adding", "adds", "quoted", "say", "saying", "says", "said",
-    "state", "stated", "tell", "telling", "tells", "told",
+    "according",
+    "add",
+    "added",
+    "adding",
+    "adds",
+    "quoted",
+    "say",
+    "saying",
+    "says",
+    "said",
+    "state",
+    "stated",
+    "tell",
+    "telling",
+    "tells",
+    "told",
 ];
 
 /// Removes the configured stop words from a token list.

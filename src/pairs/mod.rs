@@ -2,8 +2,10 @@
 //! it, discuss it without taking a side, or is it unrelated? This is the
 //! stance task of the Fake News Challenge (FNC-1), the article-level twin of
 //! the sentence labels: [`data`] reads pairs, [`features`] turns a pair into
-//! a row, [`model`] trains and applies the linfa classifiers.
+//! a row, [`model`] trains and applies the linfa classifiers, and [`bias`]
+//! tunes per-label offsets for macro-F1.
 
+pub mod bias;
 pub mod data;
 pub mod features;
 pub mod model;

@@ -15,6 +15,7 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::bias;
 use super::data::PairData;
 use super::features::{BodyFeatures, ClaimFeatures, PairFeaturizer};
 use crate::analysis::{Analyzer, AnalyzerConfig};
@@ -56,6 +57,11 @@ pub struct PairModel {
     /// Label names; class index `i` is `labels[i]`.
     pub labels: Vec<String>,
     pub stages: Stages,
+    /// Log-offsets added to the last stage's label scores (the stance
+    /// stage's labels, or all labels with one stage), tuned for macro-F1
+    /// ([`super::bias`]); empty for none.
+    #[serde(default)]
+    pub bias: Vec<f64>,
     pub metadata: ModelMetadata,
 }
 
@@ -141,6 +147,17 @@ impl PairModel {
                 }
             },
         ));
+        if !self.bias.is_empty() {
+            let stage_labels = self.labels.iter().filter(|l| match self.stages {
+                Stages::TwoStage { unrelated, .. } => *l != &self.labels[unrelated],
+                Stages::Single(_) => true,
+            });
+            let offsets: Vec<String> = stage_labels
+                .zip(&self.bias)
+                .map(|(label, offset)| format!("{label} x{:.2}", offset.exp()))
+                .collect();
+            fields.push(("label score factors", offsets.join(", ")));
+        }
         fields.extend(crate::explain::provenance_fields(
             meta,
             &self.labels,
@@ -174,6 +191,18 @@ impl PairModel {
         }
         let v = self.vectorizer.n_features();
         let full = 3 * v + self.n_dense();
+        let last_stage_labels = match &self.stages {
+            Stages::Single(_) => self.labels.len(),
+            Stages::TwoStage { .. } => self.labels.len() - 1,
+        };
+        if !self.bias.is_empty()
+            && (self.bias.len() != last_stage_labels || self.bias.iter().any(|b| !b.is_finite()))
+        {
+            return Err(format!(
+                "{} label offsets for {last_stage_labels} labels, or not finite",
+                self.bias.len()
+            ));
+        }
         match &self.stages {
             Stages::Single(classifier) => classifier.check_shape(full, self.labels.len()),
             Stages::TwoStage {
@@ -247,7 +276,11 @@ impl<'m> PairPredictor<'m> {
     /// Label probabilities of a pair row.
     fn scores(&self, row: &SparseRow) -> Vec<f64> {
         match &self.scorers {
-            Scorers::Single(scorer) => scorer.probabilities(&row.indices, &row.values),
+            Scorers::Single(scorer) => {
+                let mut scores = scorer.probabilities(&row.indices, &row.values);
+                bias::apply(&mut scores, &self.model.bias);
+                scores
+            }
             Scorers::TwoStage {
                 unrelated,
                 relatedness,
@@ -257,7 +290,8 @@ impl<'m> PairPredictor<'m> {
                     PairFeaturizer::relatedness_row(row, self.model.vectorizer.n_features());
                 let p_unrelated =
                     relatedness.probabilities(&related_row.indices, &related_row.values)[1];
-                let given_related = stance.probabilities(&row.indices, &row.values);
+                let mut given_related = stance.probabilities(&row.indices, &row.values);
+                bias::apply(&mut given_related, &self.model.bias);
                 let mut scores = Vec::with_capacity(self.model.labels.len());
                 let mut others = given_related.into_iter();
                 for label in 0..self.model.labels.len() {
@@ -356,6 +390,7 @@ pub fn train_pairs(
     let v = vectorizer.n_features();
     let full = featurizer.n_features();
     let n_dense = featurizer.n_dense();
+    let bias;
     let stages = match labels.iter().position(|l| l == UNRELATED) {
         Some(unrelated) if labels.len() >= 3 => {
             let related_rows: Vec<SparseRow> = rows
@@ -388,13 +423,39 @@ pub fn train_pairs(
                 labels.len() - 1,
                 config,
             )?;
+            let stance_bodies: Vec<usize> = data
+                .examples
+                .iter()
+                .zip(&targets)
+                .filter(|(_, t)| **t != unrelated)
+                .map(|(e, _)| e.body)
+                .collect();
+            let bias_rows = BiasRows {
+                rows: &stance_rows,
+                n_features: full,
+                targets: &stance_targets,
+                n_labels: labels.len() - 1,
+                bodies: &stance_bodies,
+            };
+            bias = tune_bias(&bias_rows, config)?;
             Stages::TwoStage {
                 unrelated,
                 relatedness,
                 stance,
             }
         }
-        _ => Stages::Single(fit_classifier(&rows, full, &targets, labels.len(), config)?),
+        _ => {
+            let bodies: Vec<usize> = data.examples.iter().map(|e| e.body).collect();
+            let bias_rows = BiasRows {
+                rows: &rows,
+                n_features: full,
+                targets: &targets,
+                n_labels: labels.len(),
+                bodies: &bodies,
+            };
+            bias = tune_bias(&bias_rows, config)?;
+            Stages::Single(fit_classifier(&rows, full, &targets, labels.len(), config)?)
+        }
     };
     progress.finish();
 
@@ -406,6 +467,7 @@ pub fn train_pairs(
         sentence_model,
         labels,
         stages,
+        bias,
         metadata: ModelMetadata::trained_now(
             config,
             data.path.display().to_string(),
@@ -414,6 +476,58 @@ pub fn train_pairs(
             label_counts,
         ),
     })
+}
+
+/// The rows the last stage is trained on, with each row's article.
+struct BiasRows<'a> {
+    rows: &'a [SparseRow],
+    n_features: usize,
+    targets: &'a [usize],
+    n_labels: usize,
+    bodies: &'a [usize],
+}
+
+/// Label offsets for the last stage ([`bias::tune`]) on out-of-fold
+/// probabilities, or none when `config.bias_folds` is 0. Folds are by
+/// article, as new articles are what the model will meet: the pairs of
+/// one body (several claims) never straddle a fold.
+fn tune_bias(rows: &BiasRows, config: &TrainConfig) -> Result<Vec<f64>> {
+    let folds = config.bias_folds;
+    if folds == 0 {
+        return Ok(Vec::new());
+    }
+    let mut out_of_fold = vec![Vec::new(); rows.rows.len()];
+    for fold in 0..folds {
+        let (held, kept): (Vec<usize>, Vec<usize>) =
+            (0..rows.rows.len()).partition(|&i| rows.bodies[i] % folds == fold);
+        let train_rows: Vec<SparseRow> = kept.iter().map(|&i| rows.rows[i].clone()).collect();
+        let train_targets: Vec<usize> = kept.iter().map(|&i| rows.targets[i]).collect();
+        if held.is_empty()
+            || train_targets
+                .iter()
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+                < rows.n_labels
+        {
+            return Err(Error::Training(format!(
+                "--tune-bias {folds}: fold {} lacks a label or rows; use fewer folds",
+                fold + 1
+            )));
+        }
+        let classifier = fit_classifier(
+            &train_rows,
+            rows.n_features,
+            &train_targets,
+            rows.n_labels,
+            config,
+        )?;
+        let scorer = classifier.linear_scorer(rows.n_features, rows.n_labels);
+        for i in held {
+            let row = &rows.rows[i];
+            out_of_fold[i] = scorer.probabilities(&row.indices, &row.values);
+        }
+    }
+    Ok(bias::tune(&out_of_fold, rows.targets, rows.n_labels))
 }
 
 /// One vocabulary over the distinct bodies and claims.
@@ -522,5 +636,16 @@ mod tests {
         std::fs::write(&path, crate::persist::pair_to_bytes(&model).unwrap()).unwrap();
         let err = crate::persist::load_pair(&path).unwrap_err().to_string();
         assert!(err.contains("impossible label layout"), "{err}");
+    }
+
+    #[test]
+    fn label_offsets_of_the_wrong_length_are_refused_on_load() {
+        let mut model = train_pairs(&data(), &config(), tiny_model(), &NoProgress).unwrap();
+        model.bias = vec![0.0, 1.0, 0.0, 0.0];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.model");
+        std::fs::write(&path, crate::persist::pair_to_bytes(&model).unwrap()).unwrap();
+        let err = crate::persist::load_pair(&path).unwrap_err().to_string();
+        assert!(err.contains("4 label offsets for 3 labels"), "{err}");
     }
 }
