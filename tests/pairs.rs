@@ -20,6 +20,14 @@ fn pair_model(dir: &Path, extra: &[&str]) -> PathBuf {
     train_model(dir, &pairs("pairs.csv"), "pairs.model", &args)
 }
 
+/// `evaluate --format json` of a pair model on the one-file fixture.
+fn evaluate_fixture(model: &Path, extra: &[&str]) -> Value {
+    let data = pairs("pairs.csv");
+    let mut args = vec!["--claim-column", "claim", "--data", data.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    evaluate_json(model, &args)
+}
+
 fn evaluate_json(model: &Path, args: &[&str]) -> Value {
     let output = stance()
         .args(["evaluate", "--format", "json", "--model"])
@@ -127,17 +135,7 @@ fn a_pair_report_shows_the_fnc_score_and_every_error() {
     let dir = tempfile::tempdir().unwrap();
     let model = pair_model(dir.path(), &["--c", "0.05"]);
     let report_dir = dir.path().join("report");
-    let report = evaluate_json(
-        &model,
-        &[
-            "--claim-column",
-            "claim",
-            "--data",
-            pairs("pairs.csv").to_str().unwrap(),
-            "--report",
-            report_dir.to_str().unwrap(),
-        ],
-    );
+    let report = evaluate_fixture(&model, &["--report", report_dir.to_str().unwrap()]);
     let html = std::fs::read_to_string(report_dir.join("report.html")).unwrap();
     let score = report["fnc_score"].as_f64().unwrap();
     assert!(
@@ -337,15 +335,7 @@ fn fnc1_layout_errors_name_file_line_and_field() {
 
 /// How many rows a pair model predicts as `label` on the fixture.
 fn predicted_count(model: &Path, label: &str) -> u64 {
-    let report = evaluate_json(
-        model,
-        &[
-            "--claim-column",
-            "claim",
-            "--data",
-            pairs("pairs.csv").to_str().unwrap(),
-        ],
-    );
+    let report = evaluate_fixture(model, &[]);
     let labels = report["confusion"]["labels"].as_array().unwrap();
     let column = labels.iter().position(|l| l == label).unwrap();
     report["confusion"]["matrix"]
@@ -364,17 +354,7 @@ fn tune_bias_boosts_the_rarest_stance_and_the_card_says_by_how_much() {
     let plain = pair_model(&plain_dir, &["--c", "0.05"]);
     let tuned = pair_model(dir.path(), &["--c", "0.05", "--tune-bias", "2"]);
     let report_dir = dir.path().join("report");
-    evaluate_json(
-        &tuned,
-        &[
-            "--claim-column",
-            "claim",
-            "--data",
-            pairs("pairs.csv").to_str().unwrap(),
-            "--report",
-            report_dir.to_str().unwrap(),
-        ],
-    );
+    evaluate_fixture(&tuned, &["--report", report_dir.to_str().unwrap()]);
     let html = std::fs::read_to_string(report_dir.join("report.html")).unwrap();
     assert!(html.contains("tune_bias=2"), "{html}");
     // disagree and discuss tie as rarest (5 rows each): the first moves.
