@@ -114,7 +114,15 @@ impl Evaluation {
         for (g, p) in gold.iter().zip(predicted) {
             matrix[index(g.as_ref())][index(p.as_ref())] += 1;
         }
-        let n = gold.len();
+        Evaluation::from_confusion(Confusion { labels, matrix })
+    }
+
+    /// The metrics of a confusion matrix (rows gold, columns predicted);
+    /// every label in it counts in the macro average.
+    pub fn from_confusion(confusion: Confusion) -> Evaluation {
+        let Confusion { labels, matrix } = confusion;
+        let k = labels.len();
+        let n: usize = matrix.iter().flatten().sum();
         let correct: usize = (0..k).map(|i| matrix[i][i]).sum();
         let mut per_class = BTreeMap::new();
         for (i, label) in labels.iter().enumerate() {

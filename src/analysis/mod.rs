@@ -134,13 +134,7 @@ impl Analyzer {
     pub fn for_each_term(&self, text: &str, visit: &mut dyn FnMut(&str)) {
         MEMO.with_borrow_mut(|memo| {
             memo.prepare(self.id, None);
-            let mut kept: Vec<u32> = Vec::new();
-            token_spans(text, &mut |start, end| {
-                let id = memo.word_id(&text[start..end], |raw| self.filter_word(raw));
-                if memo.words[id as usize].is_some() {
-                    kept.push(id);
-                }
-            });
+            let kept = self.kept_words(memo, text);
             let words = &memo.words;
             let word = |i: usize| words[kept[i] as usize].as_deref().unwrap_or_default();
             join_ngrams(
@@ -173,13 +167,10 @@ impl Analyzer {
         MEMO.with_borrow_mut(|memo| {
             memo.prepare(self.id, Some(index.index_id()));
             // The vocabulary word number of each kept word, NO_WORD if none.
-            let mut numbers: Vec<u32> = Vec::new();
-            token_spans(text, &mut |start, end| {
-                let id = memo.word_id(&text[start..end], |raw| self.filter_word(raw));
-                if memo.words[id as usize].is_some() {
-                    numbers.push(memo.word_number(id, index));
-                }
-            });
+            let mut numbers = self.kept_words(memo, text);
+            for id in &mut numbers {
+                *id = memo.word_number(*id, index);
+            }
             for (i, &number) in numbers.iter().enumerate() {
                 if number == NO_WORD {
                     continue;
@@ -194,6 +185,18 @@ impl Analyzer {
                 unigram.into_iter().chain(bigram).for_each(&mut *visit);
             }
         });
+    }
+
+    /// The memo slots of the words of `text` that the chain keeps, in order.
+    fn kept_words(&self, memo: &mut Memo, text: &str) -> Vec<u32> {
+        let mut kept = Vec::new();
+        token_spans(text, &mut |start, end| {
+            let id = memo.word_id(&text[start..end], |raw| self.filter_word(raw));
+            if memo.words[id as usize].is_some() {
+                kept.push(id);
+            }
+        });
+        kept
     }
 
     /// The chain after the tokenizer applied to one raw word: its term

@@ -9,6 +9,9 @@
 //! for the rare label's recall, as scikit-learn's `TunedThresholdClassifierCV`
 //! does for two classes.
 
+use crate::evaluate::{Confusion, Evaluation};
+use crate::pipeline::argmax;
+
 /// Log-factors tried for the rarest label, smallest first so that ties
 /// keep the smaller boost.
 const GRID: [f64; 16] = [
@@ -65,34 +68,13 @@ pub fn apply(probabilities: &mut [f64], offsets: &[f64]) {
 }
 
 fn macro_f1(log_probs: &[Vec<f64>], offsets: &[f64], targets: &[usize], n_labels: usize) -> f64 {
-    let mut true_pos = vec![0usize; n_labels];
-    let mut predicted = vec![0usize; n_labels];
-    let mut actual = vec![0usize; n_labels];
+    let mut matrix = vec![vec![0usize; n_labels]; n_labels];
     for (row, &target) in log_probs.iter().zip(targets) {
-        let guess = row
-            .iter()
-            .zip(offsets)
-            .map(|(p, o)| p + o)
-            .enumerate()
-            .fold((0, f64::NEG_INFINITY), |best, (i, s)| {
-                if s > best.1 { (i, s) } else { best }
-            })
-            .0;
-        predicted[guess] += 1;
-        actual[target] += 1;
-        if guess == target {
-            true_pos[guess] += 1;
-        }
+        let shifted = row.iter().zip(offsets).map(|(p, o)| p + o);
+        matrix[target][argmax(shifted)] += 1;
     }
-    let f1 = |l: usize| {
-        let denominator = predicted[l] + actual[l];
-        if denominator == 0 {
-            0.0
-        } else {
-            2.0 * true_pos[l] as f64 / denominator as f64
-        }
-    };
-    (0..n_labels).map(f1).sum::<f64>() / n_labels as f64
+    let labels = (0..n_labels).map(|l| l.to_string()).collect();
+    Evaluation::from_confusion(Confusion { labels, matrix }).macro_f1
 }
 
 #[cfg(test)]
