@@ -1,6 +1,8 @@
 //! Checks on the shipped claim corpus (datasets/claims): size, label and
-//! domain balance, no near-duplicate sentences, and no test sentence that
-//! shares an 8-word run with the training file.
+//! domain balance, no near-duplicate sentences, no test sentence that
+//! shares an 8-word run with the training file, and (when ../shared is
+//! beside the repo) no sentence that shares an 8-word run with the real
+//! sentences of the dev set, which must never be copied into the corpus.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -86,22 +88,47 @@ fn runs(words: &[String], n: usize) -> impl Iterator<Item = &[String]> {
     words.windows(n)
 }
 
-#[test]
-fn no_test_sentence_shares_an_eight_word_run_with_train() {
-    let train = read("train.csv");
-    let test = read("test.csv");
-    let train_words: Vec<Vec<String>> = train.iter().map(|r| words(&r.text)).collect();
-    let train_runs: HashSet<&[String]> = train_words.iter().flat_map(|w| runs(w, 8)).collect();
-    for row in &test {
+/// Fails on the first row that shares an 8-word run with any of `texts`.
+fn assert_no_shared_eight_word_run<'a>(
+    rows: impl Iterator<Item = &'a Row>,
+    texts: &[String],
+    source: &str,
+) {
+    let text_words: Vec<Vec<String>> = texts.iter().map(|t| words(t)).collect();
+    let known: HashSet<&[String]> = text_words.iter().flat_map(|w| runs(w, 8)).collect();
+    for row in rows {
         let w = words(&row.text);
-        let shared = runs(&w, 8).find(|run| train_runs.contains(run));
+        let shared = runs(&w, 8).find(|run| known.contains(run));
         assert!(
             shared.is_none(),
-            "{} shares {:?} with train.csv",
+            "{} shares {:?} with {source}",
             row.id,
             shared
         );
     }
+}
+
+#[test]
+fn no_test_sentence_shares_an_eight_word_run_with_train() {
+    let train: Vec<String> = read("train.csv").into_iter().map(|r| r.text).collect();
+    assert_no_shared_eight_word_run(read("test.csv").iter(), &train, "train.csv");
+}
+
+#[test]
+fn no_sentence_shares_an_eight_word_run_with_the_dev_set() {
+    let dev_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/labels/dev.csv");
+    if !dev_path.exists() {
+        eprintln!("skipped: {} is missing", dev_path.display());
+        return;
+    }
+    let mut reader = csv::Reader::from_path(&dev_path).unwrap();
+    let dev: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_owned()).collect();
+    assert!(dev.len() >= 100, "dev.csv has {} rows", dev.len());
+    let corpus: Vec<Row> = read("train.csv")
+        .into_iter()
+        .chain(read("test.csv"))
+        .collect();
+    assert_no_shared_eight_word_run(corpus.iter(), &dev, "dev.csv");
 }
 
 /// Word-level edit distance, giving up (returning `cap + 1`) beyond `cap`.
