@@ -265,10 +265,7 @@ impl<'a> ModelCard<'a> {
     }
 
     pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        for (key, value) in self.fields() {
-            out.push_str(&format!("{key:<16}{value}\n"));
-        }
+        let mut out = fields_text(&self.fields());
         for group in &self.strongest_terms {
             out.push_str(&format!("\nstrongest terms for {}:\n", group.label));
             for (term, weight) in &group.terms {
@@ -277,6 +274,16 @@ impl<'a> ModelCard<'a> {
         }
         out
     }
+}
+
+/// Card fields as aligned `name  value` lines.
+pub fn fields_text(fields: &[(&'static str, String)]) -> String {
+    let longest = fields.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
+    let width = (longest + 1).max(16);
+    fields
+        .iter()
+        .map(|(key, value)| format!("{key:<width$}{value}\n"))
+        .collect()
 }
 
 /// Labels with their training counts, the training data (`unit` names

@@ -15,7 +15,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use stance::analysis::{AnalyzerConfig, Language, NgramRange, StopWords};
 use stance::data::{CsvColumns, read_labelled_csv};
 use stance::evaluate::{RowPrediction, evaluate_rows, predict_rows, write_row_predictions};
-use stance::explain::{Misclassified, ModelCard, misclassified, misclassified_unexplained};
+use stance::explain::{
+    Misclassified, ModelCard, fields_text, misclassified, misclassified_unexplained,
+};
 use stance::features::VectorizerParams;
 use stance::learning_curve::learning_curve;
 use stance::pairs::output as pair_output;
@@ -55,7 +57,7 @@ enum Command {
     CrossValidate(CrossValidateCommand),
     /// Label every sentence of plain-text articles.
     Classify(ClassifyCommand),
-    /// Show a model's card and the terms that most favour each label.
+    /// Show a model's card and, for sentence models, the terms that most favour each label
     Inspect(InspectCommand),
     /// Macro-F1 against training-set size, to see whether more data helps.
     LearningCurve(LearningCurveCommand),
@@ -739,11 +741,33 @@ fn run_learning_curve(cmd: LearningCurveCommand) -> Result<()> {
 }
 
 fn run_inspect(cmd: InspectCommand) -> Result<()> {
-    let model = load_model(cmd.model.as_deref())?;
-    let card = ModelCard::new(&model, cmd.top);
-    let report = match cmd.format {
-        TextOrJson::Text => card.to_text(),
-        TextOrJson::Json => json_line(&card),
+    let model = match &cmd.model {
+        Some(path) => persist::load_any(path)?,
+        None => LoadedModel::Sentence(Box::new(load_model(None)?)),
+    };
+    let report = match model {
+        LoadedModel::Sentence(model) => {
+            let card = ModelCard::new(&model, cmd.top);
+            match cmd.format {
+                TextOrJson::Text => card.to_text(),
+                TextOrJson::Json => json_line(&card),
+            }
+        }
+        // A pair model's weights sit on pair features (shared terms,
+        // similarities), so its card has no per-label term list.
+        LoadedModel::Pair(model) => {
+            let fields = model.card_fields();
+            match cmd.format {
+                TextOrJson::Text => fields_text(&fields),
+                TextOrJson::Json => {
+                    let card: serde_json::Map<String, serde_json::Value> = fields
+                        .into_iter()
+                        .map(|(key, value)| (key.to_owned(), value.into()))
+                        .collect();
+                    json_line(&card)
+                }
+            }
+        }
     };
     write_stdout(report.as_bytes())
 }

@@ -388,3 +388,41 @@ fn tune_bias_with_a_fold_missing_a_label_is_a_clear_error() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn inspect_shows_a_pair_models_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = pair_model(dir.path(), &["--c", "0.05", "--tune-bias", "2"]);
+    let inspect = |format: &str| {
+        let output = stance()
+            .args(["inspect", "--format", format, "--model"])
+            .arg(&model)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        stdout_of(&output)
+    };
+    let text = inspect("text");
+    assert_eq!(
+        text_field(&text, "design"),
+        "claim-article pairs, two stages (related or not, then the stance)"
+    );
+    assert!(text_field(&text, "label score factors").starts_with("agree x1.00, disagree x"));
+    assert!(text.contains("pairs.csv (26 pairs"), "{text}");
+    assert!(!text.contains("strongest terms"), "{text}");
+
+    let card: Value = serde_json::from_str(&inspect("json")).unwrap();
+    assert_eq!(
+        card["label score factors"],
+        text_field(&text, "label score factors")
+    );
+    assert_eq!(card["design"], text_field(&text, "design"));
+}
+
+/// The value of one `name  value` line of a text card.
+fn text_field(text: &str, name: &str) -> String {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name))
+        .map(|rest| rest.trim().to_owned())
+        .unwrap_or_default()
+}
