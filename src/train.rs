@@ -84,6 +84,21 @@ pub struct FittedParts {
     pub classifier: Classifier,
 }
 
+/// Each row label's index in `labels`, the sorted label list built from
+/// those same rows (so every label is found).
+pub(crate) fn label_indices<'a>(
+    labels: &[String],
+    row_labels: impl Iterator<Item = &'a str>,
+) -> Vec<usize> {
+    row_labels
+        .map(|label| {
+            labels
+                .binary_search_by(|l| l.as_str().cmp(label))
+                .expect("label list is built from these rows")
+        })
+        .collect()
+}
+
 /// Trains a model on a labelled CSV that has been read with
 /// [`crate::data::read_labelled_csv`].
 pub fn train(
@@ -103,15 +118,7 @@ pub fn train(
         ));
     }
     let texts: Vec<&str> = data.examples.iter().map(|e| e.text.as_str()).collect();
-    let targets: Vec<usize> = data
-        .examples
-        .iter()
-        .map(|e| {
-            labels
-                .binary_search(&e.label)
-                .expect("label list is built from these rows")
-        })
-        .collect();
+    let targets = label_indices(&labels, data.examples.iter().map(|e| e.label.as_str()));
     let parts = fit(&texts, &targets, labels.len(), config, progress)?;
     let mut label_counts = vec![0; labels.len()];
     targets.iter().for_each(|&t| label_counts[t] += 1);

@@ -24,7 +24,7 @@ use crate::features::{SparseRow, TfidfVectorizer};
 use crate::model::{Classifier, LinearScorer};
 use crate::pipeline::{ModelMetadata, StanceModel, argmax};
 use crate::progress::Progress;
-use crate::train::{ClassWeight, TrainConfig, fit_classifier};
+use crate::train::{ClassWeight, TrainConfig, fit_classifier, label_indices};
 
 /// The label that sends a model to the two-stage design.
 pub const UNRELATED: &str = "unrelated";
@@ -376,15 +376,7 @@ pub fn train_pairs(
         .map(|e| featurizer.row(&claims[e.claim.as_str()], &bodies[e.body]))
         .collect();
     progress.finish();
-    let targets: Vec<usize> = data
-        .examples
-        .iter()
-        .map(|e| {
-            labels
-                .binary_search(&e.label)
-                .expect("labels come from rows")
-        })
-        .collect();
+    let targets = label_indices(&labels, data.examples.iter().map(|e| e.label.as_str()));
 
     progress.start("fitting", None);
     let v = vectorizer.n_features();
